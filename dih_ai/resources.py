@@ -1,0 +1,59 @@
+"""Where the library finds its files: bundled prompts, corpus, data and templates, and its cache.
+
+In a checkout, `prompts/` and `corpus/` sit at the top of the repository; an installed
+wheel carries them in `dih_ai/_bundled/`. Data files and templates always live inside
+the package.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+from dih_ai.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def bundled_dir(name: str) -> Path:
+    """Return the folder `prompts` or `corpus`, from the installed package or the checkout."""
+    for candidate in (PACKAGE_DIR / "_bundled" / name, PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError(f"the bundled folder '{name}' is missing from the dih_ai installation")
+
+
+def default_corpus_dir() -> Path:
+    """The bundled Fabbriche Vetrina corpus."""
+    return bundled_dir("corpus")
+
+
+def prompts_dir() -> Path:
+    """The bundled prompt files."""
+    return bundled_dir("prompts")
+
+
+@functools.cache
+def load_data(name: str) -> Any:
+    """Load a YAML data file shipped in `dih_ai/data/` (thresholds, catalogues, vocabularies)."""
+    import yaml
+
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def cache_dir() -> Path:
+    """The user cache folder (`DIH_AI_CACHE_DIR`, else the platform's user cache folder)."""
+    env = os.environ.get("DIH_AI_CACHE_DIR")
+    if env:
+        path = Path(env)
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir("dih-ai", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
