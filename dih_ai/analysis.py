@@ -1,0 +1,228 @@
+"""Readiness analysis: deterministic, explained, no LLM.
+
+Everything numeric (bands, weights, gate thresholds, gap targets) comes from
+`dih_ai/data/readiness.yaml`; this module only applies it. Every result carries the
+reason in words a consultant can read to the client, in the assessment's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from dih_ai.assessment.models import Assessment
+from dih_ai.resources import load_data
+from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
+
+
+class Gate(BaseModel):
+    """One readiness gate for AI (data, cybersecurity, skills, strategy)."""
+
+    id: str
+    passed: bool
+    reason: str
+    title: str | None = None
+
+
+class Component(BaseModel):
+    """One term of the AI readiness formula."""
+
+    id: str
+    metric: str
+    value: float | None = Field(description="the metric scaled to 0-100; None = not assessed")
+    weight: float
+
+
+class Gap(BaseModel):
+    """A metric below its target, ranked by priority."""
+
+    metric: str
+    label: str
+    value: float
+    target: float
+    priority: float
+    matches_goal: bool
+    reason: str
+
+
+class Readiness(BaseModel):
+    """The readiness analysis of one assessment (the draft's `readiness` block)."""
+
+    ai_readiness: int = Field(ge=0, le=100)
+    level: str
+    level_label: str | None = None
+    gates: list[Gate]
+    dma_overall: float | None = None
+    dma_band: str | None = None
+    components: list[Component] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+
+    @property
+    def failed_gates(self) -> list[Gate]:
+        """The gates to fix before AI."""
+        return [g for g in self.gates if not g.passed]
+
+
+def _rules() -> dict[str, Any]:
+    return load_data("readiness.yaml")
+
+
+def label(metric: str, language: str) -> str:
+    """The readable name of a metric in `language`."""
+    entry = _rules()["labels"].get(metric)
+    return entry[language] if entry else metric
+
+
+def metrics(assessment: Assessment) -> dict[str, float]:
+    """Flatten an assessment into the metric names the rules use."""
+    out: dict[str, float] = {}
+    scores = assessment.dma.scores
+    for dim in DMA_DIMENSIONS:
+        out[f"dma.{dim}"] = float(getattr(scores, dim))
+    out["dma.overall"] = round(sum(out[f"dma.{d}"] for d in DMA_DIMENSIONS) / 6, 1)
+    if assessment.cybersecurity:
+        functions = assessment.cybersecurity.functions
+        for fn in CYBER_FUNCTIONS:
+            out[f"cyber.{fn}"] = float(getattr(functions, fn))
+        out["cyber.core"] = round(
+            (out["cyber.protect"] + out["cyber.detect"] + out["cyber.recover"]) / 3, 1
+        )
+    if assessment.data_for_ai:
+        levels = assessment.data_for_ai.levels
+        for dim in DATA_FOR_AI_DIMENSIONS:
+            out[f"data.{dim}"] = float(getattr(levels, dim))
+        out["data.overall"] = round(
+            sum(out[f"data.{d}"] for d in DATA_FOR_AI_DIMENSIONS) / len(DATA_FOR_AI_DIMENSIONS), 1
+        )
+    return out
+
+
+def _band(value: float, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    for band in bands:
+        if value <= band["max"]:
+            return band
+    return bands[-1]
+
+
+def dma_band(overall: float) -> str:
+    """The DMA band id for an overall score (basic, average, moderately_advanced, advanced)."""
+    return str(_band(overall, _rules()["dma_bands"])["id"])
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _check_text(metric: str, value: float, minimum: float, language: str) -> str:
+    scale = "/5" if metric.startswith("data.") else "/100"
+    name = label(metric, language)
+    if language == "it":
+        return f"{name} a {_fmt(value)}{scale} (minimo richiesto {_fmt(minimum)})"
+    return f"{name} at {_fmt(value)}{scale} (minimum required {_fmt(minimum)})"
+
+
+def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language: str) -> Gate:
+    checks = [c for c in spec["checks"] if c["metric"] in values]
+    missing = [c for c in spec["checks"] if c["metric"] not in values]
+    if missing:
+        checks += [c for c in spec.get("fallback", []) if c["metric"] in values]
+    title = spec["title"][language]
+    if not checks:
+        reason = (
+            "non valutato: manca l'assessment necessario; va svolto prima di avviare progetti AI"
+            if language == "it"
+            else "not assessed: the assessment it needs is missing; run it before AI projects"
+        )
+        return Gate(id=gate_id, passed=False, reason=reason, title=title)
+    failing = [c for c in checks if values[c["metric"]] < c["min"]]
+    if failing:
+        parts = "; ".join(
+            _check_text(c["metric"], values[c["metric"]], c["min"], language) for c in failing
+        )
+        lead = "Da rafforzare prima dell'AI: " if language == "it" else "To fix before AI: "
+        return Gate(id=gate_id, passed=False, reason=lead + parts + ".", title=title)
+    parts = "; ".join(
+        _check_text(c["metric"], values[c["metric"]], c["min"], language) for c in checks
+    )
+    lead = "Requisiti soddisfatti: " if language == "it" else "Requirements met: "
+    return Gate(id=gate_id, passed=True, reason=lead + parts + ".", title=title)
+
+
+def _component_value(spec: dict[str, Any], values: dict[str, float]) -> float | None:
+    raw = values.get(spec["metric"])
+    if raw is None:
+        return None
+    if spec.get("scale") == "level":
+        return (raw - 1) / 4 * 100
+    return raw
+
+
+def _gaps(assessment: Assessment, values: dict[str, float]) -> list[Gap]:
+    spec = _rules()["gaps"]
+    goals = " ".join(assessment.goals).lower()
+    language = assessment.language
+    out: list[Gap] = []
+    for target in spec["targets"]:
+        value = values.get(target["metric"])
+        if value is None or value >= target["target"]:
+            continue
+        shortfall = (target["target"] - value) / target["target"]
+        matches = any(keyword in goals for keyword in target["keywords"])
+        priority = shortfall * target["weight"] * (spec["goal_boost"] if matches else 1.0)
+        scale = "/5" if target["metric"].startswith("data.") else "/100"
+        name = label(target["metric"], language)
+        if language == "it":
+            reason = f"{name}: {_fmt(value)}{scale} contro un obiettivo di {_fmt(target['target'])}"
+            reason += "; collegata agli obiettivi dichiarati dall'azienda" if matches else ""
+        else:
+            reason = f"{name}: {_fmt(value)}{scale} against a target of {_fmt(target['target'])}"
+            reason += "; linked to the company's stated goals" if matches else ""
+        out.append(
+            Gap(
+                metric=target["metric"],
+                label=name,
+                value=value,
+                target=target["target"],
+                priority=round(priority, 3),
+                matches_goal=matches,
+                reason=reason,
+            )
+        )
+    out.sort(key=lambda g: (-g.priority, g.metric))
+    return out
+
+
+def analyse(assessment: Assessment) -> Readiness:
+    """Compute the AI readiness score, the gates and the ranked gaps of an assessment."""
+    rules = _rules()
+    values = metrics(assessment)
+    language = assessment.language
+    components = [
+        Component(
+            id=c["id"], metric=c["metric"], value=_component_value(c, values), weight=c["weight"]
+        )
+        for c in rules["ai_readiness"]["components"]
+    ]
+    present = [c for c in components if c.value is not None]
+    total_weight = sum(c.weight for c in present)
+    score = sum(c.value * c.weight for c in present if c.value is not None) / total_weight
+    level = _band(score, rules["ai_readiness"]["levels"])
+    overall = values["dma.overall"]
+    return Readiness(
+        ai_readiness=round(score),
+        level=level["id"],
+        level_label=level[language],
+        gates=[_gate(gid, spec, values, language) for gid, spec in rules["gates"].items()],
+        dma_overall=overall,
+        dma_band=dma_band(overall),
+        components=components,
+        gaps=_gaps(assessment, values),
+    )
+
+
+def dma_change(t0: Assessment, t1: Assessment) -> dict[str, float]:
+    """Change per DMA dimension (and overall) from T0 to a later stage: the hub's impact."""
+    before, after = metrics(t0), metrics(t1)
+    keys = [f"dma.{d}" for d in DMA_DIMENSIONS] + ["dma.overall"]
+    return {key.removeprefix("dma."): round(after[key] - before[key], 1) for key in keys}
