@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from dih_ai.assessment.models import Assessment
 from dih_ai.resources import load_data
+from dih_ai.text import mentions_any
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
 
 
@@ -160,7 +161,7 @@ def _component_value(spec: dict[str, Any], values: dict[str, float]) -> float | 
 
 def _gaps(assessment: Assessment, values: dict[str, float]) -> list[Gap]:
     spec = _rules()["gaps"]
-    goals = " ".join(assessment.goals).lower()
+    goals = " | ".join(assessment.goals)
     language = assessment.language
     out: list[Gap] = []
     for target in spec["targets"]:
@@ -168,7 +169,7 @@ def _gaps(assessment: Assessment, values: dict[str, float]) -> list[Gap]:
         if value is None or value >= target["target"]:
             continue
         shortfall = (target["target"] - value) / target["target"]
-        matches = any(keyword in goals for keyword in target["keywords"])
+        matches = mentions_any(goals, target["keywords"])
         priority = shortfall * target["weight"] * (spec["goal_boost"] if matches else 1.0)
         scale = "/5" if target["metric"].startswith("data.") else "/100"
         name = label(target["metric"], language)

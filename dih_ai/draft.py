@@ -1,0 +1,115 @@
+"""The roadmap draft, as promised in docs/formats.md ("Roadmap draft"): pydantic models whose
+`model_dump(mode="json")` is the JSON other tools read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from dih_ai.analysis import Readiness
+from dih_ai.vocab import SECTION_IDS, AIActRisk, Effort, Horizon, Language, ProcessArea, UseCase
+
+
+class KPI(BaseModel):
+    """A KPI and its target."""
+
+    name: str
+    target: str
+
+
+class Initiative(BaseModel):
+    """One initiative of the roadmap, on a horizon."""
+
+    id: str
+    title: str
+    horizon: Horizon
+    process_area: ProcessArea
+    use_case: UseCase | None
+    description: str
+    prerequisites: list[str] = Field(default_factory=list)
+    kpis: list[KPI] = Field(default_factory=list)
+    ai_act_risk: AIActRisk
+    effort: Effort
+    funding: list[str] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+    why: str | None = Field(default=None, description="why the planner chose it (for consultants)")
+    cost_eur: tuple[int, int] | None = None
+
+
+class Section(BaseModel):
+    """One AI section of the roadmap, in Markdown, with the cases it cites."""
+
+    id: str
+    title: str
+    markdown: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    """A case study the draft cites."""
+
+    id: str
+    title: str
+    path: str
+
+
+class GeneratedBy(BaseModel):
+    """What made the draft."""
+
+    backend: str
+    model: str | None = None
+    prompt_version: str
+    library_version: str
+    corpus_hash: str | None = None
+    label: str | None = Field(default=None, description="shown to readers, e.g. offline writer")
+
+
+class Usage(BaseModel):
+    """Tokens, calls and cost spent on the draft."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    llm_calls: int = 0
+    cost_usd: float = 0.0
+
+
+class RoadmapDraft(BaseModel):
+    """The drafted AI sections of one company's roadmap."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = 1
+    company_id: str
+    language: Language
+    generated_by: GeneratedBy
+    readiness: Readiness
+    sections: list[Section]
+    initiatives: list[Initiative]
+    citations: list[Citation]
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_contract(self) -> RoadmapDraft:
+        ids = [s.id for s in self.sections]
+        if ids != list(SECTION_IDS):
+            raise ValueError(f"sections must be {list(SECTION_IDS)} in order, got {ids}")
+        known = {c.id for c in self.citations}
+        used = {cid for s in self.sections for cid in s.citations}
+        used |= {cid for i in self.initiatives for cid in i.citations}
+        unknown = sorted(used - known)
+        if unknown:
+            raise ValueError(f"citations not listed in the top-level citations: {unknown}")
+        return self
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON object of docs/formats.md."""
+        return self.model_dump(mode="json")
