@@ -1,0 +1,260 @@
+"""Retrieval of case studies for an assessment and its plan.
+
+Queries and filters come from the company (sector, size, goals) and the plan (chosen use
+cases), not from a typed question. Each query runs dense (Chroma, e5) and lexical (BM25)
+search; the ranked lists are fused by reciprocal rank, chunks are pooled per case, and
+metadata boosts favour the same use case, sector and size. Selection is diverse: one entry
+per case, and cases covering a planned use case not yet covered come first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from dih_ai.assessment.models import Assessment
+    from dih_ai.index import CaseIndex, StoredChunk
+    from dih_ai.plan import Plan
+
+RRF_K = 60
+CANDIDATES_PER_QUERY = 40
+BOOST_USE_CASE = 0.6
+BOOST_SECTOR = 0.25
+BOOST_SIZE = 0.1
+
+_STOPWORDS = frozenset(
+    (
+        "a ad al alla alle allo ai agli da dal dalla dei degli delle del della di e ed il in la "
+        "le lo gli i un una uno per con su sul sulla tra fra che non più come anche sono è o "
+        "the of and to in for on with by an is are at from as or be this that its"
+    ).split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase, strip accents, drop stopwords, and trim a final vowel (a light Italian stem)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    out = []
+    for token in re.findall(r"[a-z0-9]+", text):
+        if len(token) < 2 or token in _STOPWORDS:
+            continue
+        if len(token) > 4 and token[-1] in "aeiou":
+            token = token[:-1]
+        out.append(token)
+    return out
+
+
+class RetrievedCase(BaseModel):
+    """A case chosen for the draft, with its score and why it was chosen."""
+
+    id: str
+    title: str
+    score: float
+    reason: str
+    path: str = ""
+    use_cases: list[str] = Field(default_factory=list)
+    sector: str = ""
+    size_band: str = ""
+    passages: list[str] = Field(default_factory=list, description="best matching sections")
+
+
+@dataclass
+class _Hit:
+    score: float = 0.0
+    chunks: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class _Lexical:
+    """BM25 over every chunk of the index, rebuilt when the index changes."""
+
+    def __init__(self, chunks: list[StoredChunk]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.chunks = chunks
+        corpus = [tokenize(c.text) for c in chunks] or [[""]]
+        self.bm25 = BM25Okapi(corpus)
+
+    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
+        if not self.chunks:
+            return []
+        scores = self.bm25.get_scores(tokenize(query))
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+class HybridSearcher:
+    """Dense + BM25 search over a `CaseIndex`, fused by reciprocal rank."""
+
+    def __init__(self, index: CaseIndex, *, dense: bool = True, lexical: bool = True) -> None:
+        self.index = index
+        self.use_dense = dense
+        self.use_lexical = lexical
+        self._lexical: _Lexical | None = None
+        self._lexical_key: int | None = None
+
+    def _bm25(self) -> _Lexical:
+        count = self.index.count()
+        if self._lexical is None or self._lexical_key != count:
+            self._lexical = _Lexical(self.index.all_chunks())
+            self._lexical_key = count
+        return self._lexical
+
+    def ranked_lists(self, query: str, k: int) -> list[list[tuple[StoredChunk, float]]]:
+        """The ranked lists (dense, lexical) that fusion combines."""
+        lists = []
+        if self.use_dense:
+            lists.append(self.index.dense_search(query, k))
+        if self.use_lexical:
+            lists.append(self._bm25().search(query, k))
+        return lists
+
+    def search_chunks(self, queries: list[str], k: int = CANDIDATES_PER_QUERY) -> dict[str, _Hit]:
+        """Fused score per case over all queries, with the contributing chunks."""
+        hits: dict[str, _Hit] = defaultdict(_Hit)
+        for query in queries:
+            for ranked in self.ranked_lists(query, k):
+                for rank, (chunk, _) in enumerate(ranked):
+                    contribution = 1.0 / (RRF_K + rank + 1)
+                    case_id = str(chunk.metadata.get("case_id", chunk.id.split("#")[0]))
+                    hit = hits[case_id]
+                    hit.meta = chunk.metadata
+                    hit.chunks[chunk.text] = hit.chunks.get(chunk.text, 0.0) + contribution
+        for hit in hits.values():
+            best = sorted(hit.chunks.values(), reverse=True)[:3]
+            hit.score = sum(best)
+        return hits
+
+
+def queries_for(assessment: Assessment, plan: Plan | None) -> list[str]:
+    """The retrieval queries of an assessment: one per planned use case, plus the goals."""
+    company = assessment.company
+    context = " ".join(filter(None, [company.sector.replace("_", " "), company.subsector or ""]))
+    queries = []
+    if plan:
+        queries += [f"{uc.query} {context}".strip() for uc in plan.use_cases]
+    if assessment.goals:
+        queries.append(" ".join(assessment.goals) + f" {context}")
+    if not queries:
+        queries.append(f"intelligenza artificiale {context}")
+    return queries
+
+
+def _split(meta: dict[str, Any], key: str) -> list[str]:
+    return [v for v in str(meta.get(key, "")).split(",") if v]
+
+
+def _reason(
+    meta: dict[str, Any], assessment: Assessment, planned: list[str], labels: dict[str, str]
+) -> str:
+    it = assessment.language == "it"
+    parts = []
+    shared = [u for u in planned if u in _split(meta, "ai_use_cases")]
+    if shared:
+        names = ", ".join(labels.get(u, u) for u in shared)
+        parts.append(f"stesso caso d'uso ({names})" if it else f"same use case ({names})")
+    if meta.get("sector") == assessment.company.sector:
+        parts.append("stesso settore" if it else "same sector")
+    if meta.get("size_band") == assessment.company.size_band:
+        parts.append("stessa classe dimensionale" if it else "same size band")
+    if not parts:
+        parts.append(
+            "testo affine agli obiettivi e ai casi d'uso"
+            if it
+            else "text close to the goals and use cases"
+        )
+    return "; ".join(parts)
+
+
+def retrieve_cases(
+    assessment: Assessment,
+    index: CaseIndex,
+    plan: Plan | None = None,
+    *,
+    k: int = 5,
+    searcher: HybridSearcher | None = None,
+) -> list[RetrievedCase]:
+    """The k most relevant case studies for this assessment (and plan), best first."""
+    searcher = searcher or HybridSearcher(index)
+    hits = searcher.search_chunks(queries_for(assessment, plan))
+    planned = [uc.use_case for uc in plan.use_cases] if plan else []
+    labels = {uc.use_case: uc.title for uc in plan.use_cases} if plan else {}
+    top = max((h.score for h in hits.values()), default=1.0) or 1.0
+    scored: list[tuple[float, str, _Hit]] = []
+    for case_id, hit in hits.items():
+        meta = hit.meta
+        boost = 1.0
+        if set(planned) & set(_split(meta, "ai_use_cases")):
+            boost += BOOST_USE_CASE
+        if meta.get("sector") == assessment.company.sector:
+            boost += BOOST_SECTOR
+        if meta.get("size_band") == assessment.company.size_band:
+            boost += BOOST_SIZE
+        scored.append((hit.score / top * boost, case_id, hit))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Diversity: first cover each planned use case with its best case, then by score.
+    chosen: list[tuple[float, str, _Hit]] = []
+    for use_case in planned:
+        for item in scored:
+            if item not in chosen and use_case in _split(item[2].meta, "ai_use_cases"):
+                chosen.append(item)
+                break
+    for item in scored:
+        if len(chosen) >= k:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    chosen = sorted(chosen[:k], key=lambda item: (-item[0], item[1]))
+    out = []
+    for score, case_id, hit in chosen:
+        passages = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]
+        out.append(
+            RetrievedCase(
+                id=case_id,
+                title=str(hit.meta.get("title", case_id)),
+                score=round(score, 4),
+                reason=_reason(hit.meta, assessment, planned, labels),
+                path=str(hit.meta.get("path", "")),
+                use_cases=_split(hit.meta, "ai_use_cases"),
+                sector=str(hit.meta.get("sector", "")),
+                size_band=str(hit.meta.get("size_band", "")),
+                passages=passages,
+            )
+        )
+    return out
+
+
+class CaseRetriever(BaseRetriever):
+    """A LangChain retriever over the case index: hybrid search for a typed query.
+
+    Returns one `Document` per case (its best sections), with the case metadata.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any
+    k: int = 5
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        searcher = HybridSearcher(self.index)
+        hits = searcher.search_chunks([query])
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))[: self.k]
+        docs = []
+        for case_id, hit in ranked:
+            best = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]
+            meta = {**hit.meta, "case_id": case_id, "score": round(hit.score, 5)}
+            meta.pop("section", None)
+            docs.append(Document(page_content="\n\n".join(best), metadata=meta, id=case_id))
+        return docs
