@@ -107,7 +107,8 @@ def score_use_cases(assessment: Assessment, readiness: Readiness) -> list[UseCas
         started = [t for t in spec["technologies"] if techs.get(t, 0) >= 1]
         if started:
             score += 0.5 * len(started) + 0.5 * sum(techs[t] >= 3 for t in started)
-            names = ", ".join(f"{t} {techs[t]}/5" for t in started)
+            tech_labels = load_data("labels.yaml")["technologies"]
+            names = ", ".join(f"{tech_labels[t][language]} {techs[t]}/5" for t in started)
             reasons.append(
                 f"tecnologie già presenti: {names}"
                 if language == "it"

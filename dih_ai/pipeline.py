@@ -1,0 +1,184 @@
+"""The pipe: assessment -> analysis -> plan -> retrieval -> writer -> validation -> draft."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dih_ai._version import __version__
+from dih_ai.analysis import analyse
+from dih_ai.assessment.models import Assessment
+from dih_ai.corpus import Corpus, corpus_hash, load_corpus
+from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
+from dih_ai.errors import InputError
+from dih_ai.plan import Plan, make_plan
+from dih_ai.privacy import TOKEN, Pseudonymiser
+from dih_ai.resources import default_corpus_dir
+from dih_ai.retrieval import HybridSearcher, RetrievedCase, retrieve_cases
+from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS
+from dih_ai.writers import Source, Writer, WriterInput, WrittenDraft
+
+if TYPE_CHECKING:
+    from dih_ai.index import CaseIndex
+
+CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
+
+
+@dataclass
+class Workspace:
+    """A corpus and its synced index: what every draft of a session shares."""
+
+    corpus: Corpus
+    index: CaseIndex
+    searcher: HybridSearcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.searcher = HybridSearcher(self.index)
+
+    @classmethod
+    def open(
+        cls,
+        corpus_dir: str | Path | None = None,
+        index_dir: str | Path | None = None,
+        *,
+        chroma_url: str | None = None,
+    ) -> Workspace:
+        """Load the corpus (bundled by default), sync the index (embedded by default)."""
+        from dih_ai.index import CaseIndex
+
+        corpus = load_corpus(corpus_dir or default_corpus_dir())
+        if corpus.problems:
+            raise InputError(corpus.problems)
+        index = CaseIndex(index_dir, url=chroma_url)
+        index.sync(corpus)
+        return cls(corpus=corpus, index=index)
+
+
+def writer_input(
+    assessment: Assessment,
+    plan: Plan,
+    cases: list[RetrievedCase],
+    corpus: Corpus,
+    privacy: Pseudonymiser,
+) -> WriterInput:
+    """What the writer sees: the plan, numbered sources, and no identifying company data."""
+    sources = [
+        Source(number=n, case=c, study=corpus.cases[c.id])
+        for n, c in enumerate(cases, start=1)
+        if c.id in corpus.cases
+    ]
+    company = assessment.company
+    data_levels = (
+        {d: getattr(assessment.data_for_ai.levels, d) for d in DATA_FOR_AI_DIMENSIONS}
+        if assessment.data_for_ai
+        else {}
+    )
+    cyber = (
+        {f: getattr(assessment.cybersecurity.functions, f) for f in CYBER_FUNCTIONS}
+        if assessment.cybersecurity
+        else {}
+    )
+    return WriterInput(
+        company_alias=TOKEN,
+        sector=company.sector,
+        subsector=company.subsector,
+        size_band=company.size_band,
+        employees=company.employees,
+        language=assessment.language,
+        plan=plan,
+        sources=sources,
+        technologies=dict(assessment.dma.technologies),
+        data_levels=data_levels,
+        cyber=cyber,
+        goals=[privacy.scrub(g) for g in assessment.goals],
+        notes=privacy.scrub(assessment.notes) if assessment.notes else None,
+    )
+
+
+def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
+    """Drop every citation that is not a retrieved case, in text and lists; return warnings."""
+    warnings: list[str] = []
+
+    def clean(markdown: str, where: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if match.group(1) in allowed:
+                return match.group(0)
+            warnings.append(
+                f"{where}: removed citation of '{match.group(1)}', not a retrieved case"
+            )
+            return ""
+
+        return CITATION.sub(replace, markdown)
+
+    for section in written.sections:
+        section.markdown = clean(section.markdown, f"section {section.id}")
+        section.citations = [c for c in dict.fromkeys(CITATION.findall(section.markdown))]
+    for initiative in written.initiatives:
+        bad = [c for c in initiative.citations if c not in allowed]
+        for c in bad:
+            warnings.append(f"initiative {initiative.id}: removed citation of '{c}'")
+        initiative.citations = [c for c in initiative.citations if c in allowed]
+    return warnings
+
+
+def draft_roadmap(
+    assessment: Assessment,
+    workspace: Workspace,
+    *,
+    writer: Writer | None = None,
+    k: int = 5,
+) -> RoadmapDraft:
+    """Draft the AI sections of one company's roadmap."""
+    from dih_ai.writers.offline import OfflineWriter
+
+    writer = writer or OfflineWriter()
+    readiness = analyse(assessment)
+    plan = make_plan(assessment, readiness)
+    cases = retrieve_cases(assessment, workspace.index, plan, k=k, searcher=workspace.searcher)
+    privacy = Pseudonymiser(assessment.company)
+    data = writer_input(assessment, plan, cases, workspace.corpus, privacy)
+    written = writer.write(data)
+    allowed = {s.study.id for s in data.sources}
+    warnings = [*written.warnings, *validate_citations(written, allowed)]
+    if not allowed:
+        warnings.append("no case study was retrieved: the draft cites none")
+    for section in written.sections:
+        section.markdown = privacy.restore(section.markdown)
+    for initiative in written.initiatives:
+        initiative.title = privacy.restore(initiative.title)
+        initiative.description = privacy.restore(initiative.description)
+    cited = [cid for s in written.sections for cid in s.citations]
+    cited += [cid for i in written.initiatives for cid in i.citations]
+    citations = [
+        Citation(
+            id=cid, title=workspace.corpus.cases[cid].title, path=workspace.corpus.cases[cid].path
+        )
+        for cid in dict.fromkeys(cited)
+    ]
+    from dih_ai.analysis import Readiness
+
+    label = None
+    if writer.backend == "offline":
+        from dih_ai.writers.offline import labels
+
+        label = labels()["offline_label"][assessment.language]
+    return RoadmapDraft(
+        company_id=assessment.company.id,
+        language=assessment.language,
+        generated_by=GeneratedBy(
+            backend=writer.backend,
+            model=written.model,
+            prompt_version=written.prompt_version,
+            library_version=__version__,
+            corpus_hash=corpus_hash(workspace.corpus),
+            label=label,
+        ),
+        readiness=Readiness.model_validate(readiness.model_dump()),
+        sections=[Section.model_validate(s.model_dump()) for s in written.sections],
+        initiatives=written.initiatives,
+        citations=citations,
+        usage=written.usage,
+        warnings=warnings,
+    )

@@ -1,0 +1,45 @@
+"""Pseudonymisation: company name, VAT number and company id never reach a model.
+
+`Pseudonymiser.scrub` replaces them with an alias in any text sent out; `restore` puts the
+real name back into what comes back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dih_ai.assessment.models import Company
+
+ALIAS = {"it": "l'Azienda", "en": "the Company"}
+TOKEN = "AZIENDA_CLIENTE"
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
+    r"srls?|spa|snc|sas|ltd|gmbh|inc)\.?\s*$",
+    re.I,
+)
+
+
+class Pseudonymiser:
+    """Replaces a company's identifying strings with a neutral token, and back."""
+
+    def __init__(self, company: Company) -> None:
+        self.name = company.name
+        needles = {company.name, _LEGAL_SUFFIX.sub("", company.name).strip(), company.id}
+        if company.vat:
+            needles |= {company.vat, re.sub(r"^[A-Z]{2}", "", company.vat)}
+        needles = {n for n in needles if len(n) >= 3}
+        # longest first, so "Meccanica Rossi S.r.l." goes before "Meccanica Rossi"
+        alternatives = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+
+    def scrub(self, text: str) -> str:
+        """Text with the company's name, VAT number and id replaced by the token."""
+        return self._pattern.sub(TOKEN, text)
+
+    def restore(self, text: str) -> str:
+        """Text with the token replaced by the real company name."""
+        return text.replace(TOKEN, self.name)
+
+    def leaks(self, text: str) -> bool:
+        """True when `text` still contains an identifying string."""
+        return self._pattern.search(text) is not None

@@ -1,0 +1,63 @@
+"""Section writers. Each takes a `WriterInput` (plan, numbered sources) and returns sections.
+
+The offline writer renders templates; the model writer (LangChain over ChatOpenAI) asks a
+model. Both return the same `WrittenDraft`, which the pipeline validates.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from dih_ai.corpus import CaseStudy
+from dih_ai.draft import Initiative, Section, Usage
+from dih_ai.plan import Plan
+from dih_ai.retrieval import RetrievedCase
+
+
+class Source(BaseModel):
+    """A retrieved case offered to the writer as a numbered source."""
+
+    number: int
+    case: RetrievedCase
+    study: CaseStudy
+
+
+class WriterInput(BaseModel):
+    """Everything a writer sees. Company name and VAT are already replaced by an alias."""
+
+    company_alias: str
+    sector: str
+    subsector: str | None
+    size_band: str
+    employees: int | None
+    language: str
+    plan: Plan
+    sources: list[Source]
+    technologies: dict[str, int] = Field(default_factory=dict)
+    data_levels: dict[str, int] = Field(default_factory=dict)
+    cyber: dict[str, float] = Field(default_factory=dict)
+    goals: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class WrittenDraft(BaseModel):
+    """A writer's output: sections in order, initiatives (with citations), usage."""
+
+    sections: list[Section]
+    initiatives: list[Initiative]
+    usage: Usage = Field(default_factory=Usage)
+    model: str | None = None
+    prompt_version: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Writer(Protocol):
+    """Anything that turns a `WriterInput` into a `WrittenDraft`."""
+
+    backend: str
+
+    def write(self, data: WriterInput) -> WrittenDraft:
+        """Write the AI sections."""
+        ...

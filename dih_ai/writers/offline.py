@@ -1,0 +1,279 @@
+"""The offline writer: renders every section from Jinja templates over the plan and the
+retrieved cases, in Italian or English. No model, no network; the default backend and the
+baseline of evaluations. Every draft it makes says so (`generated_by.label` and the first
+line of the summary)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from dih_ai.analysis import label
+from dih_ai.draft import Initiative, Section
+from dih_ai.resources import TEMPLATES_DIR, load_data
+from dih_ai.vocab import SECTION_IDS
+from dih_ai.writers import Source, WriterInput, WrittenDraft
+
+PROMPT_VERSION = "offline-templates-v1"
+CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
+PERSONAL_DATA_USE_CASES = {"genai_customer_service", "production_scheduling"}
+
+
+@functools.cache
+def _environment(folder: str) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(folder),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=False,
+    )
+
+
+def labels() -> dict[str, Any]:
+    """The reader-facing words of `labels.yaml`."""
+    return load_data("labels.yaml")
+
+
+def _t(group: str, key: Any, language: str) -> str:
+    entry = labels()[group].get(key)
+    return entry[language] if entry else str(key)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _cost(cost: tuple[int, int] | None, language: str) -> str:
+    if not cost:
+        return ""
+    sep = "." if language == "it" else ","
+    low, high = (f"{c:,}".replace(",", sep) for c in cost)
+    return f"{low}-{high} €" if language == "it" else f"€{low}-{high}"
+
+
+def _result_text(result: Any, language: str) -> str:
+    unit = result.unit or ""
+    space = "" if unit in ("%", "") else " "
+    value = f"{_fmt(result.value)}{space}{unit}"
+    if result.baseline is None:
+        return f"{result.kpi}: {value}"
+    base = f"{_fmt(result.baseline)}{space}{unit}"
+    return (
+        f"{result.kpi} da {base} a {value}"
+        if language == "it"
+        else (f"{result.kpi} from {base} to {value}")
+    )
+
+
+def _source_view(source: Source, language: str) -> dict[str, Any]:
+    study = source.study
+    place = study.province or study.region or ""
+    size = _t("size_bands", study.size_band, language)
+    sector = (
+        study.subsector.replace("_", " ")
+        if study.subsector
+        else _t("sectors", study.sector, language)
+    )
+    profile = f"{size.capitalize()}, {sector}" + (f" ({place})" if place else "")
+    return {
+        "id": study.id,
+        "title": study.title,
+        "profile": profile,
+        "reason": source.case.reason,
+        "results": [_result_text(r, language) for r in study.results],
+        "duration": study.duration_months,
+        "visitable": study.visitable,
+    }
+
+
+def build_context(data: WriterInput) -> dict[str, Any]:
+    """The template context: every figure the templates show, computed here."""
+    language = data.language
+    plan = data.plan
+    readiness = plan.readiness
+    catalogue = load_data("use_cases.yaml")["use_cases"]
+    source_ids = {s.study.id for s in data.sources}
+    by_use_case: dict[str, list[Source]] = {}
+    for source in data.sources:
+        for uc in source.study.ai_use_cases:
+            by_use_case.setdefault(uc, []).append(source)
+
+    initiatives: list[Initiative] = []
+    for item in plan.initiatives:
+        cites = [s.study.id for s in by_use_case.get(item.use_case or "", [])][:3]
+        initiatives.append(item.model_copy(update={"citations": cites}))
+
+    failed = [g.title or g.id for g in readiness.gates if not g.passed]
+    enabler_first = [i for i in initiatives if i.use_case is None and i.id != "ai-literacy"]
+    use_case_items = [i for i in initiatives if i.use_case]
+    priorities = (enabler_first[:1] + use_case_items)[:3]
+    if len(priorities) < 3:
+        priorities += [i for i in initiatives if i not in priorities][: 3 - len(priorities)]
+
+    gates_by_id = {g.id: g.title or g.id for g in readiness.gates}
+    duties = plan.class_duties
+    use_cases = []
+    for choice in plan.use_cases:
+        spec = catalogue[choice.use_case]
+        initiative = next(i for i in initiatives if i.use_case == choice.use_case)
+        use_cases.append(
+            {
+                "title": choice.title,
+                "process_area": _t("process_areas", spec["process_area"], language),
+                "value": spec["value"][language],
+                "blocked_by": [gates_by_id.get(g, g) for g in choice.blocked_by],
+                "why": "; ".join(choice.reasons) or "-",
+                "ai_act": _t("ai_act", spec["ai_act"]["class"], language),
+                "ai_act_note": spec["ai_act"]["raised_when"][language],
+                "duties": duties.get(spec["ai_act"]["class"], ""),
+                "effort": _t("effort", spec["effort"], language),
+                "cost": _cost(initiative.cost_eur, language),
+                "cases": [
+                    {"id": s.study.id, "title": s.study.title}
+                    for s in by_use_case.get(choice.use_case, [])
+                ][:3],
+            }
+        )
+
+    def view(i: Initiative) -> dict[str, Any]:
+        return {
+            "title": i.title,
+            "use_case": i.use_case,
+            "description": i.description,
+            "prerequisites": i.prerequisites,
+            "effort": _t("effort", i.effort, language),
+            "cost": _cost(i.cost_eur, language),
+            "citations": i.citations,
+            "horizon": i.horizon,
+            "why": i.why or "",
+        }
+
+    horizons = [
+        {
+            "label": _t("horizons", h, language),
+            "entries": [view(i) for i in initiatives if i.horizon == h],
+        }
+        for h in ("0-6m", "6-18m", "18-36m")
+    ]
+    kpis = [
+        {"initiative": i.title, "name": k.name, "target": k.target}
+        for i in initiatives
+        for k in i.kpis
+    ]
+    funding_users: dict[str, list[str]] = {}
+    for i in initiatives:
+        for fid in i.funding:
+            funding_users.setdefault(fid, []).append(i.title)
+    funding = [{**f.model_dump(), "used_by": funding_users.get(f.id, [])} for f in plan.funding]
+    training_cases = [
+        {"id": s.study.id, "title": s.study.title}
+        for s in data.sources
+        if re.search(r"formazion|training|competenz", s.study.body, re.I)
+    ][:3]
+    techs = [
+        {
+            "name": _t("technologies", k, language),
+            "level": v,
+            "label": _t("tech_levels", v, language),
+        }
+        for k, v in sorted(data.technologies.items(), key=lambda kv: -kv[1])
+    ]
+    data_weakest = sorted(data.data_levels.items(), key=lambda kv: (kv[1], kv[0]))[:3]
+    first_uc = next((i for i in initiatives if i.use_case), None)
+    dma = {c.metric: c.value for c in readiness.components}
+    automation = dma.get("dma.automation_ai") or 0.0
+    data_mgmt = dma.get("dma.data_management") or 0.0
+    sector = (
+        data.subsector.replace("_", " ") if data.subsector else _t("sectors", data.sector, language)
+    )
+    size = _t("size_bands", data.size_band, language)
+    employees = (
+        f", {data.employees} {'addetti' if language == 'it' else 'employees'}"
+        if data.employees
+        else ""
+    )
+    return {
+        "label": labels()["offline_label"][language],
+        "alias": data.company_alias,
+        "profile": f"{size}, {sector}{employees}",
+        "readiness": readiness,
+        "dma_overall": _fmt(readiness.dma_overall or 0),
+        "dma_band": _t_band(readiness.dma_band, language),
+        "failed_gates": failed,
+        "priorities": [view(i) for i in priorities],
+        "automation_ai": _fmt(automation),
+        "data_management": _fmt(data_mgmt),
+        "human_centric": _fmt(dma.get("dma.human_centric_digitalisation") or 0.0),
+        "technologies": techs,
+        "data_levels": data.data_levels,
+        "data_overall": _fmt(round(sum(data.data_levels.values()) / len(data.data_levels), 1))
+        if data.data_levels
+        else "",
+        "data_weakest": [f"{label('data.' + k, language)} {v}/5" for k, v in data_weakest],
+        "cyber": [
+            {"name": label("cyber." + k, language), "value": _fmt(v)} for k, v in data.cyber.items()
+        ],
+        "cyber_framework": "NIST CSF 2.0 / FNCDP 2.1",
+        "use_cases": use_cases,
+        "horizons": horizons,
+        "enablers": [view(i) for i in initiatives if i.use_case is None],
+        "training_cases": training_cases,
+        "date": plan.assessment_date.isoformat(),
+        "ai_act_applies": [m for m in plan.ai_act if m.applies],
+        "ai_act_upcoming": [m for m in plan.ai_act if not m.applies],
+        "personal_data": any(c.use_case in PERSONAL_DATA_USE_CASES for c in plan.use_cases),
+        "kpis": kpis,
+        "t1_automation_ai": _fmt(min(100, automation + 10)),
+        "t1_data_management": _fmt(min(100, data_mgmt + 10)),
+        "funding": funding,
+        "sources": [_source_view(s, language) for s in data.sources],
+        "first_use_case": first_uc.title if first_uc else None,
+        "deep_dive": (first_uc or initiatives[0]).title,
+        "visits": [
+            {"id": s.study.id, "title": s.study.title} for s in data.sources if s.study.visitable
+        ][:3],
+        "_initiatives": initiatives,
+        "_source_ids": source_ids,
+    }
+
+
+def _t_band(band: str | None, language: str) -> str:
+    for entry in load_data("readiness.yaml")["dma_bands"]:
+        if entry["id"] == band:
+            return str(entry[language])
+    return band or ""
+
+
+class OfflineWriter:
+    """Writes the sections from templates (`dih_ai/templates/offline/<lang>.md.j2`)."""
+
+    backend = "offline"
+
+    def __init__(self, templates_dir: str | None = None) -> None:
+        self.templates_dir = templates_dir or str(TEMPLATES_DIR / "offline")
+
+    def write(self, data: WriterInput) -> WrittenDraft:
+        """Render all sections for `data`."""
+        context = build_context(data)
+        module = _environment(self.templates_dir).get_template(f"{data.language}.md.j2").module
+        sections = []
+        for section_id in SECTION_IDS:
+            markdown = str(getattr(module, section_id)(context)).strip()
+            markdown = re.sub(r"\n{3,}", "\n\n", markdown)
+            cited = list(dict.fromkeys(CITATION.findall(markdown)))
+            sections.append(
+                Section(
+                    id=section_id,
+                    title=_t("sections", section_id, data.language),
+                    markdown=markdown,
+                    citations=cited,
+                )
+            )
+        return WrittenDraft(
+            sections=sections, initiatives=context["_initiatives"], prompt_version=PROMPT_VERSION
+        )
