@@ -125,8 +125,13 @@ def problems_from_validation(source: str, exc: ValidationError) -> list[Problem]
     """Turn a pydantic `ValidationError` into one `Problem` per field."""
     out: list[Problem] = []
     for error in exc.errors(include_url=False):
-        path = _field_path(tuple(error["loc"]))
-        problem = Problem(source, path, _describe(error, path))
+        loc = tuple(error["loc"])
+        is_key = bool(loc) and loc[-1] == "[key]"
+        path = _field_path(loc[:-1] if is_key else loc)
+        message = _describe(error, path)
+        if is_key:
+            message = f"unknown key: {message}"
+        problem = Problem(source, path, message)
         if problem not in out:
             out.append(problem)
     return out

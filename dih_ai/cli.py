@@ -1,0 +1,285 @@
+"""The `dih-ai` command. Exit status: 0 done, 1 failed (model, index), 2 bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dih_ai.errors import DihAiError, InputError
+
+app = typer.Typer(
+    name="dih-ai",
+    help="Draft the AI sections of a digital-maturity roadmap from assessment results, "
+    "grounded in Fabbriche Vetrina case studies.\n\nExit status: 0 done, 1 failed, 2 bad input.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+corpus_app = typer.Typer(help="Check and list the case-study corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+class DraftFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+CorpusOpt = Annotated[
+    Path | None, typer.Option("--corpus", help="Corpus folder (default: the bundled corpus).")
+]
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--index-dir",
+        envvar="DIH_AI_INDEX_DIR",
+        help="Embedded Chroma folder (default: user cache).",
+    ),
+]
+ChromaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--chroma-url",
+        envvar="DIH_AI_CHROMA_URL",
+        help="Use a Chroma server (chroma run) instead of the embedded index.",
+    ),
+]
+
+
+def _fail(error: DihAiError) -> None:
+    if isinstance(error, InputError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2)
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(1)
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}", err=True)
+
+
+def _workspace(corpus: Path | None, index_dir: Path | None, chroma_url: str | None):
+    from dih_ai.pipeline import Workspace
+
+    if chroma_url and index_dir:
+        index_dir = None  # a server URL wins over the env/default folder
+    return Workspace.open(corpus, index_dir, chroma_url=chroma_url)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Assessment files or folders.")],
+) -> None:
+    """Check assessment files; print one line per problem (file: field: expected).
+
+    Example: dih-ai validate assessments/
+    """
+    from dih_ai.assessment.load import load_assessments
+
+    result = load_assessments(paths)
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"{len(result.assessments)} valid, {len(result.problems)} problems", err=True)
+    raise typer.Exit(2 if result.problems else 0)
+
+
+@app.command()
+def draft(
+    path: Annotated[Path, typer.Argument(help="One assessment file.")],
+    fmt: Annotated[DraftFormat, typer.Option("--format", help="md or json.")] = DraftFormat.md,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
+    k: Annotated[int, typer.Option("--k", min=0, max=20, help="Cases to retrieve.")] = 5,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Draft the AI sections for one assessment (offline writer).
+
+    Example: dih-ai draft meccanica.yaml --format json --out out/meccanica.json
+    """
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.pipeline import draft_roadmap
+    from dih_ai.render import to_json, to_markdown
+
+    try:
+        assessment = load_assessment(path)
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        result = draft_roadmap(assessment, workspace, k=k)
+    except DihAiError as error:
+        _fail(error)
+    _write(to_json(result) if fmt is DraftFormat.json else to_markdown(result), out)
+
+
+@app.command()
+def retrieve(
+    path: Annotated[Path, typer.Argument(help="One assessment file.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cases.")] = 5,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """List the case studies retrieved for an assessment, with scores and reasons.
+
+    Example: dih-ai retrieve meccanica.yaml --k 5 --format json
+    """
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.plan import make_plan
+    from dih_ai.retrieval import retrieve_cases
+
+    try:
+        assessment = load_assessment(path)
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        cases = retrieve_cases(
+            assessment, workspace.index, make_plan(assessment), k=k, searcher=workspace.searcher
+        )
+    except DihAiError as error:
+        _fail(error)
+    rows = [{"id": c.id, "title": c.title, "score": c.score, "reason": c.reason} for c in cases]
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for n, row in enumerate(rows, start=1):
+            sys.stdout.write(
+                f"{n}. {row['id']}  {row['score']:.3f}  {row['title']}\n   {row['reason']}\n"
+            )
+
+
+@app.command()
+def index(
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Build or update the case-study index (only changed cases are embedded).
+
+    Example: dih-ai index --corpus corpus/
+    """
+    from dih_ai.corpus import load_corpus
+    from dih_ai.index import CaseIndex
+    from dih_ai.resources import default_corpus_dir
+
+    try:
+        loaded = load_corpus(corpus or default_corpus_dir())
+        if loaded.problems:
+            raise InputError(loaded.problems)
+        case_index = CaseIndex(None if chroma_url else index_dir, url=chroma_url)
+        report = case_index.sync(loaded)
+    except DihAiError as error:
+        _fail(error)
+    where = chroma_url or case_index.path
+    typer.echo(f"{where}: {report.summary()}; {case_index.count()} chunks")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the draft.")] = Path("dih-ai-demo"),
+    index_dir: IndexOpt = None,
+) -> None:
+    """Index the bundled corpus and draft the bundled sample assessment, offline.
+
+    Example: dih-ai demo --out demo/
+    """
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.pipeline import draft_roadmap
+    from dih_ai.render import to_json, to_markdown
+    from dih_ai.resources import DATA_DIR
+
+    sample = DATA_DIR / "samples" / "officina-meccanica.yaml"
+    try:
+        workspace = _workspace(None, index_dir, None)
+        result = draft_roadmap(load_assessment(sample), workspace)
+    except DihAiError as error:
+        _fail(error)
+    out.mkdir(parents=True, exist_ok=True)
+    md, js = out / f"{result.company_id}.md", out / f"{result.company_id}.json"
+    md.write_text(to_markdown(result), encoding="utf-8")
+    js.write_text(to_json(result), encoding="utf-8")
+    typer.echo(f"sample assessment: {sample}")
+    typer.echo(
+        f"index: {workspace.index.path} ({workspace.index.count()} chunks, "
+        f"{len(workspace.corpus.cases)} cases)"
+    )
+    typer.echo(
+        f"draft ({result.generated_by.backend} writer, {len(result.citations)} cases cited):"
+    )
+    typer.echo(f"  {md}")
+    typer.echo(f"  {js}")
+
+
+@corpus_app.command("validate")
+def corpus_validate(corpus: CorpusOpt = None) -> None:
+    """Check the corpus front matter against the vocabularies.
+
+    Example: dih-ai corpus validate --corpus corpus/
+    """
+    from dih_ai.corpus import load_corpus
+    from dih_ai.resources import default_corpus_dir
+
+    loaded = load_corpus(corpus or default_corpus_dir())
+    for problem in loaded.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"{len(loaded.cases)} cases, {len(loaded.problems)} problems", err=True)
+    raise typer.Exit(2 if loaded.problems else 0)
+
+
+@corpus_app.command("list")
+def corpus_list(
+    corpus: CorpusOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+) -> None:
+    """List the case studies (id, sector, size, AI use cases, title)."""
+    from dih_ai.corpus import load_corpus
+    from dih_ai.resources import default_corpus_dir
+
+    loaded = load_corpus(corpus or default_corpus_dir())
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "sector": c.sector,
+            "size_band": c.size_band,
+            "ai_use_cases": c.ai_use_cases,
+        }
+        for c in loaded.cases.values()
+    ]
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for r in rows:
+            sys.stdout.write(
+                f"{r['id']}\t{r['sector']}\t{r['size_band']}\t"
+                f"{','.join(r['ai_use_cases'])}\t{r['title']}\n"
+            )
+    raise typer.Exit(2 if loaded.problems else 0)
+
+
+def main() -> None:
+    """Entry point of the `dih-ai` command: never a traceback for expected errors."""
+    try:
+        app()
+    except DihAiError as error:  # pragma: no cover - commands handle their own
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
