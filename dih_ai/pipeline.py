@@ -61,9 +61,8 @@ def writer_input(
     plan: Plan,
     cases: list[RetrievedCase],
     corpus: Corpus,
-    privacy: Pseudonymiser,
 ) -> WriterInput:
-    """What the writer sees: the plan, numbered sources, and no identifying company data."""
+    """What the writer sees: the plan and numbered sources. Pass a scrubbed assessment."""
     sources = [
         Source(number=n, case=c, study=corpus.cases[c.id])
         for n, c in enumerate(cases, start=1)
@@ -92,8 +91,8 @@ def writer_input(
         technologies=dict(assessment.dma.technologies),
         data_levels=data_levels,
         cyber=cyber,
-        goals=[privacy.scrub(g) for g in assessment.goals],
-        notes=privacy.scrub(assessment.notes) if assessment.notes else None,
+        goals=list(assessment.goals),
+        notes=assessment.notes,
     )
 
 
@@ -134,11 +133,12 @@ def draft_roadmap(
     from dih_ai.writers.offline import OfflineWriter
 
     writer = writer or OfflineWriter()
-    readiness = analyse(assessment)
-    plan = make_plan(assessment, readiness)
-    cases = retrieve_cases(assessment, workspace.index, plan, k=k, searcher=workspace.searcher)
     privacy = Pseudonymiser(assessment.company)
-    data = writer_input(assessment, plan, cases, workspace.corpus, privacy)
+    safe = privacy.scrub_assessment(assessment)  # everything below sees no identity
+    readiness = analyse(safe)
+    plan = make_plan(safe, readiness)
+    cases = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
+    data = writer_input(safe, plan, cases, workspace.corpus)
     written = writer.write(data)
     allowed = {s.study.id for s in data.sources}
     warnings = [*written.warnings, *validate_citations(written, allowed)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dih_ai.assessment.models import Company
+from dih_ai.assessment.models import Assessment, Company
 
 ALIAS = {"it": "l'Azienda", "en": "the Company"}
 TOKEN = "AZIENDA_CLIENTE"
@@ -43,3 +43,16 @@ class Pseudonymiser:
     def leaks(self, text: str) -> bool:
         """True when `text` still contains an identifying string."""
         return self._pattern.search(text) is not None
+
+    def scrub_assessment(self, assessment: Assessment) -> Assessment:
+        """A copy safe to derive model input from: no name, VAT or id; notes and goals scrubbed."""
+        company = assessment.company.model_copy(
+            update={"name": TOKEN, "vat": None, "id": "azienda-cliente"}
+        )
+        return assessment.model_copy(
+            update={
+                "company": company,
+                "goals": [self.scrub(g) for g in assessment.goals],
+                "notes": self.scrub(assessment.notes) if assessment.notes else None,
+            }
+        )

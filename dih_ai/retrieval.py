@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 if TYPE_CHECKING:
     from dih_ai.assessment.models import Assessment
@@ -245,12 +245,15 @@ class CaseRetriever(BaseRetriever):
     index: Any
     k: int = 5
 
+    _searcher: HybridSearcher | None = PrivateAttr(default=None)
+
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[Document]:
-        searcher = HybridSearcher(self.index)
-        hits = searcher.search_chunks([query])
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))[: self.k]
+        if self._searcher is None:
+            self._searcher = HybridSearcher(self.index)
+        hits = self._searcher.search_chunks([query])
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))[: k or self.k]
         docs = []
         for case_id, hit in ranked:
             best = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]

@@ -45,7 +45,7 @@ def examples() -> Path:
 
 
 @pytest.fixture(scope="session")
-def workspace():  # noqa: ANN201
+def workspace():
     """The bundled corpus indexed once per test session in an embedded Chroma."""
     from dih_ai.pipeline import Workspace
 
@@ -53,7 +53,7 @@ def workspace():  # noqa: ANN201
 
 
 @pytest.fixture()
-def meccanica():  # noqa: ANN201
+def meccanica():
     """The Italian sample assessment."""
     from dih_ai.assessment.load import load_assessment
 
@@ -61,7 +61,7 @@ def meccanica():  # noqa: ANN201
 
 
 @pytest.fixture()
-def food():  # noqa: ANN201
+def food():
     """The English sample assessment."""
     from dih_ai.assessment.load import load_assessment
 

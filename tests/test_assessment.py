@@ -13,13 +13,18 @@ from dih_ai.errors import InputError
 
 
 def _sample(examples: Path) -> dict:
-    return json.loads(json.dumps(yaml.safe_load((examples / "officina-meccanica.yaml").read_text()), default=str))
+    return json.loads(
+        json.dumps(yaml.safe_load((examples / "officina-meccanica.yaml").read_text()), default=str)
+    )
 
 
 def _write(tmp_path: Path, name: str, data: object) -> Path:
     path = tmp_path / name
-    path.write_text(json.dumps(data, default=str) if name.endswith(".json") else yaml.safe_dump(
-        data, allow_unicode=True))
+    path.write_text(
+        json.dumps(data, default=str)
+        if name.endswith(".json")
+        else yaml.safe_dump(data, allow_unicode=True)
+    )
     return path
 
 
@@ -48,26 +53,47 @@ def test_the_documented_error_line(tmp_path: Path, examples: Path) -> None:
     ("mutate", "field", "expected"),
     [
         (lambda d: d["company"].update(emplyees=3), "company.emplyees", "unknown key"),
-        (lambda d: d["company"].update(employees=420), "company.employees",
-         "does not agree with size_band 'small'"),
+        (
+            lambda d: d["company"].update(employees=420),
+            "company.employees",
+            "does not agree with size_band 'small'",
+        ),
         (lambda d: d.update(assessment_date="2025-02-30"), "assessment_date", "not a real date"),
         (lambda d: d.update(assessment_date=1741564800), "assessment_date", "expected a date"),
         (lambda d: d.update(language="de"), "language", "'de' is not one of"),
         (lambda d: d["dma"].update(stage="T3"), "dma.stage", "'T3' is not one of"),
-        (lambda d: d["dma"]["scores"].pop("green_digitalisation"),
-         "dma.scores.green_digitalisation", "required, but missing"),
-        (lambda d: d["dma"]["scores"].update(data_management="alto"),
-         "dma.scores.data_management", "expected a number"),
-        (lambda d: d["dma"]["scores"].update(data_management=True),
-         "dma.scores.data_management", "expected a number"),
-        (lambda d: d["dma"]["technologies"].update(quantum=2), "dma.technologies.quantum",
-         "is not one of"),
-        (lambda d: d["dma"]["technologies"].update(mes=6), "dma.technologies.mes",
-         "above the maximum 5"),
+        (
+            lambda d: d["dma"]["scores"].pop("green_digitalisation"),
+            "dma.scores.green_digitalisation",
+            "required, but missing",
+        ),
+        (
+            lambda d: d["dma"]["scores"].update(data_management="alto"),
+            "dma.scores.data_management",
+            "expected a number",
+        ),
+        (
+            lambda d: d["dma"]["scores"].update(data_management=True),
+            "dma.scores.data_management",
+            "expected a number",
+        ),
+        (
+            lambda d: d["dma"]["technologies"].update(quantum=2),
+            "dma.technologies.quantum",
+            "is not one of",
+        ),
+        (
+            lambda d: d["dma"]["technologies"].update(mes=6),
+            "dma.technologies.mes",
+            "above the maximum 5",
+        ),
         (lambda d: d["company"].update(id="Meccanica Rossi"), "company.id", "is not a slug"),
         (lambda d: d["company"].update(sector="banking"), "company.sector", "is not one of"),
-        (lambda d: d["data_for_ai"]["levels"].update(data_quality=0),
-         "data_for_ai.levels.data_quality", "below the minimum 1"),
+        (
+            lambda d: d["data_for_ai"]["levels"].update(data_quality=0),
+            "data_for_ai.levels.data_quality",
+            "below the minimum 1",
+        ),
         (lambda d: d.update(notes="x" * 30_000), "notes", "the maximum is 20000"),
         (lambda d: d.update(goals=["g"] * 10_000), "goals", "10000 items; the maximum is 50"),
     ],
@@ -112,7 +138,9 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
 
 
 def test_missing_path(tmp_path: Path) -> None:
-    assert _problems(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: no such file or folder"]
+    assert _problems(tmp_path / "nope.yaml") == [
+        f"{tmp_path / 'nope.yaml'}: no such file or folder"
+    ]
 
 
 def test_batch_reports_bad_files_and_keeps_good_ones(tmp_path: Path, examples: Path) -> None:
@@ -126,7 +154,9 @@ def test_batch_reports_bad_files_and_keeps_good_ones(tmp_path: Path, examples: P
     _write(tmp_path, "d.yaml", good)
     result = load_assessments([tmp_path])
     assert [a.assessment.company.id for a in result.assessments] == [
-        "officina-meccanica-esempio", "second-company"]
+        "officina-meccanica-esempio",
+        "second-company",
+    ]
     assert len(result.problems) == 2
     assert any(str(duplicate) in str(p) and "already used" in str(p) for p in result.problems)
 
@@ -139,15 +169,17 @@ def test_json_lines_batch_with_line_numbers(tmp_path: Path, examples: Path) -> N
     path.write_text("\n".join([json.dumps(good), "{not json", "", json.dumps(other)]) + "\n")
     result = load_assessments([path])
     assert [a.source for a in result.assessments] == [f"{path}:1", f"{path}:4"]
-    assert [str(p) for p in result.problems][0].startswith(f"{path}:2: invalid JSON")
+    assert str(result.problems[0]).startswith(f"{path}:2: invalid JSON")
 
 
 def test_csv_batch_with_flattened_keys(tmp_path: Path) -> None:
-    header = ("schema_version,company.id,company.name,company.sector,company.size_band,"
-              "company.ateco,company.employees,assessment_date,dma.stage,"
-              "dma.scores.digital_business_strategy,dma.scores.digital_readiness,"
-              "dma.scores.human_centric_digitalisation,dma.scores.data_management,"
-              "dma.scores.automation_ai,dma.scores.green_digitalisation,dma.technologies.mes,goals")
+    header = (
+        "schema_version,company.id,company.name,company.sector,company.size_band,"
+        "company.ateco,company.employees,assessment_date,dma.stage,"
+        "dma.scores.digital_business_strategy,dma.scores.digital_readiness,"
+        "dma.scores.human_centric_digitalisation,dma.scores.data_management,"
+        "dma.scores.automation_ai,dma.scores.green_digitalisation,dma.technologies.mes,goals"
+    )
     rows = [
         "1,alfa,Alfa S.r.l.,manufacturing,small,25.62,20,2025-05-02,T0,50,40,30,20,10,5,2,"
         "qualità; fermi macchina",
@@ -162,7 +194,8 @@ def test_csv_batch_with_flattened_keys(tmp_path: Path) -> None:
     assert alfa.goals == ["qualità", "fermi macchina"]
     assert alfa.dma.technologies == {"mes": 2}
     assert [str(p) for p in result.problems] == [
-        f"{path}:3: dma.scores.green_digitalisation: 500 is above the maximum 100"]
+        f"{path}:3: dma.scores.green_digitalisation: 500 is above the maximum 100"
+    ]
 
 
 def test_load_assessment_raises_with_every_problem(tmp_path: Path) -> None:

@@ -41,9 +41,13 @@ def test_query_and_passage_prefixes_differ() -> None:
 def test_italian_paraphrase_ranks_first() -> None:
     embedder = E5Embeddings()
     query = np.array(embedder.embed_query("ridurre i fermi macchina non pianificati"))
-    passages = np.array(embedder.embed_documents([
-        "Previsione della domanda di formaggi freschi per la grande distribuzione",
-        "Sensori di vibrazione sui torni per anticipare i guasti e ridurre le fermate impreviste",
-        "Schede prodotto scritte con l'AI generativa per un e-commerce di pelletteria",
-    ]))
+    passages = np.array(
+        embedder.embed_documents(
+            [
+                "Previsione della domanda di formaggi freschi per la grande distribuzione",
+                "Sensori di vibrazione sui torni per anticipare guasti e fermate impreviste",
+                "Schede prodotto scritte con l'AI generativa per un e-commerce di pelletteria",
+            ]
+        )
+    )
     assert int(np.argmax(passages @ query)) == 1

@@ -24,8 +24,10 @@ def test_both_encodings_count_real_tokens() -> None:
     assert encoding_for("gpt-4o").name == "o200k_base"
     assert count_tokens("hello world", "gpt-4") == 2
     assert count_tokens("hello world", "gpt-4o") == 2
-    assert encoding_for("gpt-4").decode(encoding_for("gpt-4").encode("Manutenzione predittiva")) \
+    assert (
+        encoding_for("gpt-4").decode(encoding_for("gpt-4").encode("Manutenzione predittiva"))
         == "Manutenzione predittiva"
+    )
     assert count_tokens("<|endoftext|>", "gpt-4o") > 1  # special text counted as plain text
 
 
@@ -59,8 +61,12 @@ def test_user_tiktoken_cache_dir_is_left_alone(tmp_path: Path) -> None:
         "assert ensure_offline_encodings() is None\n"
         "assert os.environ['TIKTOKEN_CACHE_DIR'] == os.environ['EXPECTED']\n"
     )
-    env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(user_dir), "EXPECTED": str(user_dir),
-           "DIH_AI_CACHE_DIR": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "TIKTOKEN_CACHE_DIR": str(user_dir),
+        "EXPECTED": str(user_dir),
+        "DIH_AI_CACHE_DIR": str(tmp_path / "cache"),
+    }
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     assert list(user_dir.iterdir()) == []
     assert not (tmp_path / "cache" / "tiktoken").exists()

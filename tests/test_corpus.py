@@ -1,0 +1,78 @@
+"""The bundled corpus, and clear errors for bad case-study files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dih_ai.corpus import chunks, load_corpus, parse_case
+from dih_ai.resources import default_corpus_dir
+from dih_ai.vocab import SECTION_IDS  # noqa: F401 - imported to check the module loads
+
+GOOD = """---
+id: cs-prova
+title: Caso di prova
+illustrative: true
+sector: manufacturing
+size_band: small
+employees: 20
+technologies: [computer_vision]
+process_areas: [quality]
+ai_use_cases: [visual_inspection]
+results:
+  - {kpi: scarti, baseline: 4.1, value: 1.3, unit: "%"}
+---
+## Sfida
+Troppi scarti.
+## Risultati
+Gli scarti sono scesi dal 4.1% all'1.3%.
+"""
+
+
+def test_bundled_corpus_is_complete_and_illustrative() -> None:
+    corpus = load_corpus(default_corpus_dir())
+    assert corpus.problems == []
+    assert len(corpus.cases) >= 30
+    cases = list(corpus.cases.values())
+    assert all(c.illustrative for c in cases)
+    assert {c.size_band for c in cases} >= {"micro", "small", "medium"}
+    assert len({c.subsector for c in cases}) >= 10
+    use_cases = {u for c in cases for u in c.ai_use_cases}
+    assert len(use_cases) == 10  # every AI use-case tag has at least one case
+
+
+def test_every_reported_figure_appears_in_its_case() -> None:
+    for case in load_corpus(default_corpus_dir()).cases.values():
+        for result in case.results:
+            for number in (result.baseline, result.value):
+                if number is None:
+                    continue
+                text = f"{number:g}"
+                assert text in case.body, f"{case.id}: {result.kpi} {text} not in narrative"
+
+
+def test_chunks_have_stable_ids_and_case_metadata(tmp_path: Path) -> None:
+    case = parse_case(GOOD, "corpus/cs-prova.md")
+    parts = chunks(case)
+    assert [c.id for c in parts] == ["cs-prova#sfida", "cs-prova#risultati"]
+    assert parts[0].metadata["ai_use_cases"] == "visual_inspection"
+    assert parts[0].text.startswith("Caso di prova — Sfida")
+    assert [c.id for c in chunks(parse_case(GOOD, "corpus/cs-prova.md"))] == [c.id for c in parts]
+
+
+def test_bad_front_matter_names_file_and_field(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "cs-prova.md").write_text(GOOD.replace("visual_inspection]", "telepathy]"))
+    (folder / "cs-due.md").write_text(
+        GOOD.replace("id: cs-prova", "id: cs-due").replace("employees: 20", "employees: 2000")
+    )
+    (folder / "cs-tre.md").write_text("no front matter")
+    (folder / "cs-quattro.md").write_text(GOOD)  # id does not match the file name
+    problems = [str(p) for p in load_corpus(folder).problems]
+    assert any(
+        p.startswith("corpus/cs-prova.md: ai_use_cases.0: 'telepathy' is not one of")
+        for p in problems
+    ), problems
+    assert "corpus/cs-due.md: employees: 2000 does not agree with size_band 'small'" in problems
+    assert "corpus/cs-tre.md: missing YAML front matter between '---' lines" in problems
+    assert "corpus/cs-quattro.md: id: 'cs-prova' must equal the file name 'cs-quattro'" in problems

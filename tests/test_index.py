@@ -1,0 +1,87 @@
+"""The Chroma index: incremental sync, stable ids, rebuild on another embedder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dih_ai.corpus import load_corpus
+from dih_ai.embeddings import E5Embeddings
+from dih_ai.index import CaseIndex
+from dih_ai.resources import default_corpus_dir
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in (
+        "cs-torneria-cnc-predittiva",
+        "cs-agri-caseificio-previsione",
+        "cs-lamiera-ispezione-visiva",
+    ):
+        shutil.copy(default_corpus_dir() / f"{name}.md", folder)
+    return folder
+
+
+class CountingEmbeddings(E5Embeddings):
+    """The real embedder, counting the passages it embeds."""
+
+    calls: int = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return super().embed_documents(texts)
+
+
+def test_sync_is_incremental(tmp_path: Path, small_corpus: Path) -> None:
+    embedder = CountingEmbeddings()
+    index = CaseIndex(tmp_path / "ix", embedder=embedder)
+    first = index.sync(load_corpus(small_corpus))
+    assert sorted(first.added) == sorted(p.stem for p in small_corpus.iterdir())
+    total = index.count()
+    assert embedder.calls == total == first.chunks_embedded
+
+    again = CaseIndex(tmp_path / "ix", embedder=embedder).sync(load_corpus(small_corpus))
+    assert (again.unchanged, again.chunks_embedded, again.rebuilt_because) == (3, 0, None)
+    assert embedder.calls == total
+
+    path = small_corpus / "cs-agri-caseificio-previsione.md"
+    path.write_text(path.read_text() + "\n## Nota\nAggiornamento del caso.\n")
+    (small_corpus / "cs-lamiera-ispezione-visiva.md").unlink()
+    index = CaseIndex(tmp_path / "ix", embedder=embedder)
+    changed = index.sync(load_corpus(small_corpus))
+    assert changed.updated == ["cs-agri-caseificio-previsione"]
+    assert changed.removed == ["cs-lamiera-ispezione-visiva"]
+    assert changed.unchanged == 1
+    ids = {c.id for c in index.all_chunks()}
+    assert "cs-agri-caseificio-previsione#nota" in ids
+    assert not any(i.startswith("cs-lamiera") for i in ids)
+    assert len(ids) == index.count()
+
+
+def test_another_embedder_forces_a_rebuild(tmp_path: Path, small_corpus: Path) -> None:
+    CaseIndex(tmp_path / "ix").sync(load_corpus(small_corpus))
+    other = CaseIndex(tmp_path / "ix", embedder=E5Embeddings(variant="enpt"))
+    report = other.sync(load_corpus(small_corpus))
+    assert report.rebuilt_because and "embedder" in report.rebuilt_because
+    assert len(report.added) == 3
+
+
+def test_an_unfinished_build_is_rebuilt(tmp_path: Path, small_corpus: Path) -> None:
+    index = CaseIndex(tmp_path / "ix")
+    index.sync(load_corpus(small_corpus))
+    index._set_state("writing")  # as if a build had been killed half-way
+    report = CaseIndex(tmp_path / "ix").sync(load_corpus(small_corpus))
+    assert report.rebuilt_because == "an earlier build did not finish"
+
+
+def test_cosine_similarity_and_telemetry_off(tmp_path: Path, small_corpus: Path) -> None:
+    index = CaseIndex(tmp_path / "ix")
+    index.sync(load_corpus(small_corpus))
+    hits = index.dense_search("manutenzione predittiva dei torni", 3)
+    assert hits[0][0].metadata["case_id"] == "cs-torneria-cnc-predittiva"
+    assert all(-1.0 <= score <= 1.0 for _, score in hits)
+    assert index.client().get_settings().anonymized_telemetry is False

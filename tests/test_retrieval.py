@@ -1,0 +1,66 @@
+"""Retrieval for an assessment: relevant, diverse, explained; and the LangChain retriever."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_tests.integration_tests import RetrieversIntegrationTests
+
+from dih_ai.plan import make_plan
+from dih_ai.retrieval import CaseRetriever, HybridSearcher, queries_for, retrieve_cases, tokenize
+
+
+def test_meccanica_gets_the_cases_a_consultant_would_cite(meccanica, workspace) -> None:
+    plan = make_plan(meccanica)
+    cases = retrieve_cases(meccanica, workspace.index, plan, k=5)
+    ids = [c.id for c in cases]
+    assert len(ids) == len(set(ids)) == 5
+    assert "cs-torneria-cnc-predittiva" in ids  # predictive maintenance, metalworking, small
+    assert "cs-lamiera-ispezione-visiva" in ids or "cs-plastica-cosmetica-visione" in ids
+    planned = {u.use_case for u in plan.use_cases}
+    for use_case in planned:  # every planned use case is covered by at least one case
+        assert any(use_case in c.use_cases for c in cases), use_case
+    torneria = next(c for c in cases if c.id == "cs-torneria-cnc-predittiva")
+    assert "stesso caso d'uso (Manutenzione predittiva)" in torneria.reason
+    assert "stesso settore" in torneria.reason and "stessa classe dimensionale" in torneria.reason
+    assert [c.score for c in cases] == sorted((c.score for c in cases), reverse=True)
+
+
+def test_english_assessment_reasons_in_english(food, workspace) -> None:
+    cases = retrieve_cases(food, workspace.index, make_plan(food), k=3)
+    assert cases[0].id == "cs-agri-pastificio-essiccazione"
+    assert cases[0].reason.startswith("same use case")
+
+
+def test_queries_come_from_the_assessment_and_plan(meccanica) -> None:
+    queries = queries_for(meccanica, make_plan(meccanica))
+    assert any("manutenzione predittiva" in q for q in queries)
+    assert any("ridurre i fermi macchina" in q for q in queries)
+
+
+def test_tokenizer_folds_accents_and_light_stems() -> None:
+    assert tokenize("Qualità della PRODUZIONE") == ["qualit", "produzion"]
+
+
+@pytest.mark.parametrize(("dense", "lexical"), [(True, False), (False, True)])
+def test_single_sided_search_still_works(meccanica, workspace, dense, lexical) -> None:
+    searcher = HybridSearcher(workspace.index, dense=dense, lexical=lexical)
+    cases = retrieve_cases(meccanica, workspace.index, make_plan(meccanica), k=5, searcher=searcher)
+    assert len(cases) == 5
+
+
+class TestCaseRetriever(RetrieversIntegrationTests):
+    @pytest.fixture(autouse=True)
+    def _index(self, workspace) -> None:
+        self._workspace = workspace
+
+    @property
+    def retriever_constructor(self) -> type[CaseRetriever]:
+        return CaseRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict:
+        return {"index": self._workspace.index}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return "manutenzione predittiva dei torni CNC"
