@@ -6,6 +6,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_non_loopback_connect_is_blocked_before_any_packet() -> None:
     # A hostname in the reserved .invalid domain: the guard refuses it without a DNS look-up.
     with socket.socket() as sock, pytest.raises(SocketConnectBlockedError):

@@ -305,7 +305,9 @@ def load_assessments(paths: Iterable[str | Path]) -> LoadResult:
             result.problems.append(Problem(str(path), "", "no such file or folder"))
             continue
         try:
+            records = 0
             for source, data in _records(path):
+                records += 1
                 if isinstance(data, InputError):
                     result.problems.extend(data.problems)
                     continue
@@ -326,6 +328,10 @@ def load_assessments(paths: Iterable[str | Path]) -> LoadResult:
                     continue
                 seen[company_id] = source
                 result.assessments.append(LoadedAssessment(source, assessment))
+            if records == 0:
+                result.problems.append(
+                    Problem(str(path), "", "no assessment found (a header or blank lines only)")
+                )
         except InputError as exc:
             result.problems.extend(exc.problems)
         except OSError as exc:

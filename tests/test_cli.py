@@ -1,0 +1,126 @@
+"""The `dih-ai` command as users run it: real subprocesses, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dih_ai.vocab import SECTION_IDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dih_ai.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env or os.environ.copy(),
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-index")
+    done = run("index", "--index-dir", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "32 added" in done.stdout
+    return folder
+
+
+def test_help_lists_the_commands() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("validate", "draft", "retrieve", "index", "demo", "corpus"):
+        assert command in done.stdout
+
+
+def test_validate_good_and_bad(tmp_path: Path, examples: Path) -> None:
+    assert run("validate", str(examples)).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (examples / "officina-meccanica.yaml")
+        .read_text()
+        .replace("automation_ai: 18", "automation_ai: 130")
+    )
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(os.urandom(512) + b"\x00")
+    done = run("validate", str(bad), str(binary))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert f"{bad}: dma.scores.automation_ai: 130 is above the maximum 100" in lines
+    assert any(line.startswith(f"{binary}: ") for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_draft_json_to_file(tmp_path: Path, examples: Path, index_dir: Path) -> None:
+    out = tmp_path / "out" / "food.json"
+    done = run(
+        "draft",
+        str(examples / "food-en.json"),
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        "--index-dir",
+        str(index_dir),
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    assert data["company_id"] == "pastificio-esempio" and data["language"] == "en"
+    assert [s["id"] for s in data["sections"]] == list(SECTION_IDS)
+
+
+def test_draft_markdown_to_stdout(examples: Path, index_dir: Path) -> None:
+    done = run("draft", str(examples / "officina-meccanica.yaml"), "--index-dir", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Roadmap AI – bozza: officina-meccanica-esempio")
+    assert "## Fonti citate" in done.stdout
+
+
+def test_draft_bad_input_exits_2_without_traceback(tmp_path: Path, index_dir: Path) -> None:
+    bad = tmp_path / "truncated.json"
+    bad.write_text('{"company": ')
+    done = run("draft", str(bad), "--index-dir", str(index_dir))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"{bad}: invalid JSON") and "Traceback" not in done.stderr
+
+
+def test_retrieve_json(examples: Path, index_dir: Path) -> None:
+    done = run(
+        "retrieve",
+        str(examples / "officina-meccanica.yaml"),
+        "--k",
+        "5",
+        "--format",
+        "json",
+        "--index-dir",
+        str(index_dir),
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 5
+    assert all(set(r) == {"id", "title", "score", "reason"} for r in rows)
+
+
+def test_corpus_validate_and_list() -> None:
+    assert run("corpus", "validate").returncode == 0
+    listed = run("corpus", "list", "--format", "json")
+    assert len(json.loads(listed.stdout)) >= 30
+
+
+def test_demo_writes_markdown_and_json(tmp_path: Path, index_dir: Path) -> None:
+    done = run("demo", "--out", str(tmp_path / "demo"), "--index-dir", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    md = tmp_path / "demo" / "officina-meccanica-esempio.md"
+    assert str(md) in done.stdout
+    assert "scrittore offline" in md.read_text()
