@@ -74,3 +74,10 @@ class E5Embeddings(BaseModel, Embeddings):
         """Embed a search query."""
         vector = self._engine().query(text)
         return vector.reshape(-1).astype(float).tolist()
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed several search queries in one engine call."""
+        if not texts:
+            return []
+        vectors = self._engine().query(list(texts))
+        return vectors.reshape(len(texts), -1).astype(float).tolist()

@@ -178,6 +178,7 @@ class CaseIndex:
         return None
 
     def _reset_collection(self) -> None:
+        self._count = None
         client = self.client()
         with contextlib.suppress(Exception):
             client.delete_collection(self.collection_name)
@@ -236,6 +237,7 @@ class CaseIndex:
                 report.removed.append(case_id)
         if not to_delete and not to_add:
             return
+        self._count = None
         self._set_state("writing")
         if to_delete:
             collection.delete(ids=to_delete)
@@ -247,6 +249,7 @@ class CaseIndex:
     def add_chunks(self, items: list[Chunk], batch_size: int = 256) -> None:
         """Embed and write chunks (ids are stable, so writing twice does not duplicate)."""
         store = self.store()
+        self._count = None
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
             store.add_texts(
@@ -257,8 +260,12 @@ class CaseIndex:
 
     # -- reading ------------------------------------------------------------------------
     def count(self) -> int:
-        """Number of chunks in the index."""
-        return int(self._collection().count())
+        """Number of chunks in the index (cached between writes)."""
+        if self._count is None:
+            self._count = int(self._collection().count())
+        return self._count
+
+    _count: int | None = None
 
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk (for the lexical side of retrieval)."""
@@ -270,20 +277,38 @@ class CaseIndex:
 
     def dense_search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
         """The k nearest chunks to `query` with cosine similarity (1 = same direction)."""
-        vector = self.embedder.embed_query(query)
-        n = min(k, max(self.count(), 1))
+        return self.dense_search_many([query], k)[0]
+
+    def dense_search_many(
+        self, queries: list[str], k: int
+    ) -> list[list[tuple[StoredChunk, float]]]:
+        """`dense_search` for several queries, embedded and searched in one call each."""
+        if not queries:
+            return []
+        if self.count() == 0:
+            return [[] for _ in queries]
+        embed_many = getattr(self.embedder, "embed_queries", None)
+        vectors = (
+            embed_many(queries) if embed_many else [self.embedder.embed_query(q) for q in queries]
+        )
         result = self._collection().query(
-            query_embeddings=[vector],
-            n_results=n,
+            query_embeddings=vectors,
+            n_results=min(k, self.count()),
             include=["documents", "metadatas", "distances"],
         )
-        out: list[tuple[StoredChunk, float]] = []
-        for i, d, m, dist in zip(
-            result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
-            strict=False,
-        ):
-            out.append((StoredChunk(id=i, text=d or "", metadata=dict(m or {})), 1.0 - dist))
+        out: list[list[tuple[StoredChunk, float]]] = []
+        for row in range(len(queries)):
+            hits = zip(
+                result["ids"][row],
+                result["documents"][row],
+                result["metadatas"][row],
+                result["distances"][row],
+                strict=False,
+            )
+            out.append(
+                [
+                    (StoredChunk(id=i, text=d or "", metadata=dict(m or {})), 1.0 - dist)
+                    for i, d, m, dist in hits
+                ]
+            )
         return out

@@ -110,26 +110,26 @@ class HybridSearcher:
             self._lexical_key = count
         return self._lexical
 
-    def ranked_lists(self, query: str, k: int) -> list[list[tuple[StoredChunk, float]]]:
-        """The ranked lists (dense, lexical) that fusion combines."""
+    def ranked_lists(self, queries: list[str], k: int) -> list[list[tuple[StoredChunk, float]]]:
+        """The ranked lists (dense and lexical, per query) that fusion combines."""
         lists = []
         if self.use_dense:
-            lists.append(self.index.dense_search(query, k))
+            lists += self.index.dense_search_many(queries, k)
         if self.use_lexical:
-            lists.append(self._bm25().search(query, k))
+            lexical = self._bm25()
+            lists += [lexical.search(query, k) for query in queries]
         return lists
 
     def search_chunks(self, queries: list[str], k: int = CANDIDATES_PER_QUERY) -> dict[str, _Hit]:
         """Fused score per case over all queries, with the contributing chunks."""
         hits: dict[str, _Hit] = defaultdict(_Hit)
-        for query in queries:
-            for ranked in self.ranked_lists(query, k):
-                for rank, (chunk, _) in enumerate(ranked):
-                    contribution = 1.0 / (RRF_K + rank + 1)
-                    case_id = str(chunk.metadata.get("case_id", chunk.id.split("#")[0]))
-                    hit = hits[case_id]
-                    hit.meta = chunk.metadata
-                    hit.chunks[chunk.text] = hit.chunks.get(chunk.text, 0.0) + contribution
+        for ranked in self.ranked_lists(queries, k):
+            for rank, (chunk, _) in enumerate(ranked):
+                contribution = 1.0 / (RRF_K + rank + 1)
+                case_id = str(chunk.metadata.get("case_id", chunk.id.split("#")[0]))
+                hit = hits[case_id]
+                hit.meta = chunk.metadata
+                hit.chunks[chunk.text] = hit.chunks.get(chunk.text, 0.0) + contribution
         for hit in hits.values():
             best = sorted(hit.chunks.values(), reverse=True)[:3]
             hit.score = sum(best)
