@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _machine import describe  # noqa: E402
+from _machine import describe
 
 RUNS = 7
 
@@ -29,8 +29,12 @@ def wall(cmd: list[str]) -> float:
 
 def importtime(module_code: str) -> list[tuple[int, str]]:
     """Cumulative microseconds per top-level module from `python -X importtime`."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", module_code],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", module_code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     best: dict[str, int] = {}
     for line in done.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
