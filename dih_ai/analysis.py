@@ -58,6 +58,10 @@ class Readiness(BaseModel):
     dma_band: str | None = None
     components: list[Component] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
+    dma_change: dict[str, float] | None = Field(
+        default=None, description="change per DMA dimension since the baseline (T0) assessment"
+    )
+    baseline_stage: str | None = None
 
     @property
     def failed_gates(self) -> list[Gate]:
@@ -93,9 +97,14 @@ def metrics(assessment: Assessment) -> dict[str, float]:
         levels = assessment.data_for_ai.levels
         for dim in DATA_FOR_AI_DIMENSIONS:
             out[f"data.{dim}"] = float(getattr(levels, dim))
-        out["data.overall"] = round(
-            sum(out[f"data.{d}"] for d in DATA_FOR_AI_DIMENSIONS) / len(DATA_FOR_AI_DIMENSIONS), 1
-        )
+        scores = assessment.data_for_ai.scores or {}
+        if "overall" in scores:  # from the questionnaire: the weighted score on the 1-5 scale
+            out["data.overall"] = round(1 + scores["overall"] / 100 * 4, 1)
+        else:
+            out["data.overall"] = round(
+                sum(out[f"data.{d}"] for d in DATA_FOR_AI_DIMENSIONS) / len(DATA_FOR_AI_DIMENSIONS),
+                1,
+            )
     return out
 
 
@@ -194,8 +203,12 @@ def _gaps(assessment: Assessment, values: dict[str, float]) -> list[Gap]:
     return out
 
 
-def analyse(assessment: Assessment) -> Readiness:
-    """Compute the AI readiness score, the gates and the ranked gaps of an assessment."""
+def analyse(assessment: Assessment, baseline: Assessment | None = None) -> Readiness:
+    """Compute the AI readiness score, the gates and the ranked gaps of an assessment.
+
+    With a `baseline` (the same company's earlier assessment, e.g. T0 for a T1), the
+    change per DMA dimension is included: the hub's impact measure.
+    """
     rules = _rules()
     values = metrics(assessment)
     language = assessment.language
@@ -219,6 +232,8 @@ def analyse(assessment: Assessment) -> Readiness:
         dma_band=dma_band(overall),
         components=components,
         gaps=_gaps(assessment, values),
+        dma_change=dma_change(baseline, assessment) if baseline else None,
+        baseline_stage=baseline.dma.stage if baseline else None,
     )
 
 

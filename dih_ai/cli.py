@@ -104,6 +104,10 @@ def draft(
     fmt: Annotated[DraftFormat, typer.Option("--format", help="md or json.")] = DraftFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
     k: Annotated[int, typer.Option("--k", min=0, max=20, help="Cases to retrieve.")] = 5,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="The same company's earlier (T0) assessment file."),
+    ] = None,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
@@ -118,8 +122,9 @@ def draft(
 
     try:
         assessment = load_assessment(path)
+        before = load_assessment(baseline) if baseline else None
         workspace = _workspace(corpus, index_dir, chroma_url)
-        result = draft_roadmap(assessment, workspace, k=k)
+        result = draft_roadmap(assessment, workspace, k=k, baseline=before)
     except DihAiError as error:
         _fail(error)
     _write(to_json(result) if fmt is DraftFormat.json else to_markdown(result), out)

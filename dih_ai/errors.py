@@ -19,7 +19,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where}: {self.message}"
+        line = f"{where}: {self.message}"
+        # one problem, one line: control characters from the input are shown escaped
+        return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
 
 
 class InputError(DihAiError):

@@ -12,7 +12,7 @@ from dih_ai.analysis import analyse
 from dih_ai.assessment.models import Assessment
 from dih_ai.corpus import Corpus, corpus_hash, load_corpus
 from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
-from dih_ai.errors import InputError
+from dih_ai.errors import InputError, Problem
 from dih_ai.plan import Plan, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser
 from dih_ai.resources import default_corpus_dir
@@ -128,14 +128,30 @@ def draft_roadmap(
     *,
     writer: Writer | None = None,
     k: int = 5,
+    baseline: Assessment | None = None,
 ) -> RoadmapDraft:
-    """Draft the AI sections of one company's roadmap."""
+    """Draft the AI sections of one company's roadmap.
+
+    `baseline` is the same company's earlier assessment (T0 for a T1): the draft then
+    reports the change per DMA dimension.
+    """
     from dih_ai.writers.offline import OfflineWriter
 
     writer = writer or OfflineWriter()
     privacy = Pseudonymiser(assessment.company)
     safe = privacy.scrub_assessment(assessment)  # everything below sees no identity
-    readiness = analyse(safe)
+    if baseline is not None and baseline.company.id != assessment.company.id:
+        raise InputError(
+            [
+                Problem(
+                    "baseline",
+                    "company.id",
+                    f"'{baseline.company.id}' is not "
+                    f"the company of the assessment ('{assessment.company.id}')",
+                )
+            ]
+        )
+    readiness = analyse(safe, baseline)
     plan = make_plan(safe, readiness)
     cases = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
     data = writer_input(safe, plan, cases, workspace.corpus)

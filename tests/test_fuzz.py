@@ -119,3 +119,15 @@ def test_random_case_study_never_crashes(front: dict, body: str) -> None:
         parse_case(text, "corpus/cs-x.md")
     except InputError as error:
         assert all("\n" not in str(p) for p in error.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(dma_answers=json_values, dfa_answers=json_values)
+def test_random_questionnaire_answers_never_crash(dma_answers: Any, dfa_answers: Any) -> None:
+    data = json.loads(json.dumps(SAMPLE))
+    data["dma"]["answers"] = dma_answers
+    data["data_for_ai"] = {"answers": dfa_answers}
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "a.json"
+        target.write_text(json.dumps(data))
+        _check(target)

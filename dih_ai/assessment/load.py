@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from dih_ai.assessment.models import Assessment
+from dih_ai.assessment.scoring import data_levels_from_answers, dma_scores_from_answers
 from dih_ai.errors import InputError, Problem
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
@@ -70,6 +71,16 @@ class LoadResult:
     def ok(self) -> bool:
         """True when no problem was found."""
         return not self.problems
+
+    def baseline_for(self, assessment: Assessment) -> Assessment | None:
+        """The same company's latest earlier-stage assessment in this batch (T0 for a T1)."""
+        earlier = [
+            loaded.assessment
+            for loaded in self.assessments
+            if loaded.assessment.company.id == assessment.company.id
+            and loaded.assessment.dma.stage < assessment.dma.stage
+        ]
+        return max(earlier, key=lambda a: a.dma.stage) if earlier else None
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -143,10 +154,26 @@ def parse_assessment(data: Any, source: str) -> Assessment:
         raise InputError(
             [Problem(source, "", f"expected a mapping at the top level, got {_kind(data)}")]
         )
+    answer_problems = _answer_problems(data)
+    if answer_problems:
+        raise InputError([Problem(source, path, message) for path, message in answer_problems])
     try:
         return Assessment.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from_validation(source, exc)) from None
+
+
+def _answer_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Problems in raw questionnaire answers, with full field paths (checked before the model,
+    which would report them under the parent field only)."""
+    problems: list[tuple[str, str]] = []
+    dma = data.get("dma")
+    if isinstance(dma, dict) and dma.get("answers") is not None:
+        problems += dma_scores_from_answers(dma["answers"])[1]
+    dfa = data.get("data_for_ai")
+    if isinstance(dfa, dict) and dfa.get("answers") is not None:
+        problems += data_levels_from_answers(dfa["answers"])[2]
+    return problems
 
 
 def _kind(data: Any) -> str:
@@ -316,17 +343,13 @@ def load_assessments(paths: Iterable[str | Path]) -> LoadResult:
                 except InputError as exc:
                     result.problems.extend(exc.problems)
                     continue
-                company_id = assessment.company.id
-                if company_id in seen:
+                key = f"{assessment.company.id} at {assessment.dma.stage}"
+                if key in seen:
                     result.problems.append(
-                        Problem(
-                            source,
-                            "company.id",
-                            f"'{company_id}' is already used by {seen[company_id]}",
-                        )
+                        Problem(source, "company.id", f"'{key}' is already used by {seen[key]}")
                     )
                     continue
-                seen[company_id] = source
+                seen[key] = source
                 result.assessments.append(LoadedAssessment(source, assessment))
             if records == 0:
                 result.problems.append(

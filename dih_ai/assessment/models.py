@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -16,8 +16,10 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
+from dih_ai.assessment.scoring import data_levels_from_answers, dma_scores_from_answers
 from dih_ai.vocab import (
     SIZE_BAND_EMPLOYEES,
     CyberFramework,
@@ -101,11 +103,36 @@ class DMAScores(_Strict):
 
 
 class DMA(_Strict):
-    """EU EDIH Digital Maturity Assessment: stage, scores, technology profile (0-5)."""
+    """EU EDIH Digital Maturity Assessment: stage, scores, technology profile (0-5).
+
+    Give the six `scores`, or the raw module-2 `answers` they are computed from
+    (docs/input.md), or both (then they must agree).
+    """
 
     stage: Stage
     scores: DMAScores
     technologies: dict[TechnologyKey, TechLevel] = Field(default_factory=dict)
+    answers: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scores_from_answers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("answers") is not None:
+            data = dict(data)
+            computed, problems = dma_scores_from_answers(data["answers"], "answers")
+            if problems:
+                raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+            given = data.get("scores")
+            if given is None:
+                data["scores"] = computed
+            elif isinstance(given, dict):
+                for key, value in computed.items():
+                    other = given.get(key)
+                    if isinstance(other, int | float) and abs(other - value) > 0.5:
+                        raise ValueError(
+                            f"scores.{key}: {other} disagrees with {value} computed from answers"
+                        )
+        return data
 
 
 class CyberFunctions(_Strict):
@@ -141,9 +168,27 @@ class DataForAILevels(_Strict):
 
 
 class DataForAI(_Strict):
-    """The hub's data-management-for-AI assessment."""
+    """The hub's data-management-for-AI assessment: `levels` per dimension, or the
+    questionnaire `answers` (1-5 per question id) they are computed from."""
 
     levels: DataForAILevels
+    answers: dict[str, Any] | None = None
+    scores: dict[str, float] | None = Field(
+        default=None, description="0-100 per dimension and overall, when computed from answers"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _levels_from_answers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("answers") is not None:
+            data = dict(data)
+            levels, scores, problems = data_levels_from_answers(data["answers"], "answers")
+            if problems:
+                raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+            if data.get("levels") is None:
+                data["levels"] = levels
+            data["scores"] = scores
+        return data
 
 
 class Assessment(_Strict):

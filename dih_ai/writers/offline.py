@@ -228,6 +228,15 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         "ai_act_upcoming": [m for m in plan.ai_act if not m.applies],
         "personal_data": any(c.use_case in PERSONAL_DATA_USE_CASES for c in plan.use_cases),
         "kpis": kpis,
+        "dma_change": [
+            (
+                label("dma." + k, language)
+                if k != "overall"
+                else ("punteggio complessivo" if language == "it" else "overall score"),
+                f"{v:+g}",
+            )
+            for k, v in (readiness.dma_change or {}).items()
+        ],
         "t1_automation_ai": _fmt(min(100, automation + 10)),
         "t1_data_management": _fmt(min(100, data_mgmt + 10)),
         "funding": funding,
