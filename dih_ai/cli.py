@@ -229,17 +229,23 @@ def demo(
 
 @corpus_app.command("validate")
 def corpus_validate(corpus: CorpusOpt = None) -> None:
-    """Check the corpus front matter against the vocabularies.
+    """Check the corpus front matter against the vocabularies; warn on thin cases.
 
     Example: dih-ai corpus validate --corpus corpus/
     """
-    from dih_ai.corpus import load_corpus
+    from dih_ai.corpus import case_warnings, load_corpus
     from dih_ai.resources import default_corpus_dir
 
     loaded = load_corpus(corpus or default_corpus_dir())
     for problem in loaded.problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"{len(loaded.cases)} cases, {len(loaded.problems)} problems", err=True)
+    warnings = [w for case in loaded.cases.values() for w in case_warnings(case)]
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(
+        f"{len(loaded.cases)} cases, {len(loaded.problems)} problems, {len(warnings)} warnings",
+        err=True,
+    )
     raise typer.Exit(2 if loaded.problems else 0)
 
 

@@ -231,6 +231,32 @@ def load_corpus(folder: str | Path) -> Corpus:
     return corpus
 
 
+THIN_WORDS = 300
+EXPECTED_SECTIONS = (("sfida", "challenge"), ("soluzione", "solution"), ("risultati", "results"))
+
+
+def case_warnings(case: CaseStudy) -> list[str]:
+    """What makes a case thin for retrieval and citation (not errors: the case still loads)."""
+    warnings: list[str] = []
+    words = len(re.findall(r"\w+", case.body))
+    if words < THIN_WORDS:
+        warnings.append(f"{case.path}: narrative of {words} words; {THIN_WORDS}+ expected")
+    headings = {h.lower() for h, _ in case.sections()}
+    for names in EXPECTED_SECTIONS:
+        if not headings & set(names):
+            warnings.append(f"{case.path}: no '## {names[0].capitalize()}' section")
+    if not case.results:
+        warnings.append(f"{case.path}: results: no measured result")
+    for n, result in enumerate(case.results):
+        for name in ("baseline", "value"):
+            number = getattr(result, name)
+            if number is not None and f"{number:g}" not in case.body:
+                warnings.append(
+                    f"{case.path}: results.{n}.{name}: {number:g} does not appear in the narrative"
+                )
+    return warnings
+
+
 def corpus_hash(corpus: Corpus) -> str:
     """A digest of the whole corpus (ids and contents), recorded with drafts and eval runs."""
     digest = hashlib.sha256()

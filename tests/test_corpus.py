@@ -76,3 +76,42 @@ def test_bad_front_matter_names_file_and_field(tmp_path: Path) -> None:
     assert "corpus/cs-due.md: employees: 2000 does not agree with size_band 'small'" in problems
     assert "corpus/cs-tre.md: missing YAML front matter between '---' lines" in problems
     assert "corpus/cs-quattro.md: id: 'cs-prova' must equal the file name 'cs-quattro'" in problems
+
+
+def test_thin_cases_are_warned_about_not_refused(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "cs-prova.md").write_text(GOOD.replace("all'1.3%", "a un valore più basso"))
+    done = subprocess.run(
+        [sys.executable, "-m", "dih_ai.cli", "corpus", "validate", "--corpus", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    lines = done.stderr.splitlines()
+    assert "warning: corpus/cs-prova.md: narrative of 16 words; 300+ expected" in lines
+    assert "warning: corpus/cs-prova.md: no '## Soluzione' section" in lines
+    assert (
+        "warning: corpus/cs-prova.md: results.0.value: 1.3 does not appear in the narrative"
+        in lines
+    )
+    assert lines[-1] == "1 cases, 0 problems, 3 warnings"
+
+
+def test_corpus_validate_exits_2_on_a_bad_case(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "cs-prova.md").write_text(GOOD.replace("size_band: small", "size_band: huge"))
+    done = subprocess.run(
+        [sys.executable, "-m", "dih_ai.cli", "corpus", "validate", "--corpus", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("corpus/cs-prova.md: size_band: 'huge' is not one of")

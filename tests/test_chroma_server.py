@@ -1,0 +1,82 @@
+"""The scale-out path: the same index code against a real `chroma run` server on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dih_ai.corpus import load_corpus
+from dih_ai.index import CaseIndex
+from dih_ai.resources import default_corpus_dir
+
+pytestmark = pytest.mark.server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chroma = str(Path(sys.executable).parent / "chroma")
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("chroma run did not start")
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("cs-torneria-cnc-predittiva", "cs-agri-caseificio-previsione"):
+        shutil.copy(default_corpus_dir() / f"{name}.md", folder)
+    return folder
+
+
+def test_server_index_is_incremental_and_searchable(
+    chroma_url: str, small_corpus: Path, tmp_path: Path
+) -> None:
+    index = CaseIndex(url=chroma_url, collection="server-test")
+    first = index.sync(load_corpus(small_corpus))
+    assert len(first.added) == 2 and index.count() == first.chunks_embedded
+    again = CaseIndex(url=chroma_url, collection="server-test").sync(load_corpus(small_corpus))
+    assert again.unchanged == 2 and again.chunks_embedded == 0
+
+    embedded = CaseIndex(tmp_path / "ix", collection="server-test")
+    embedded.sync(load_corpus(small_corpus))
+    query = "sensori di vibrazione per anticipare i guasti dei torni"
+    server_hits = [(c.id, round(s, 4)) for c, s in index.dense_search(query, 5)]
+    local_hits = [(c.id, round(s, 4)) for c, s in embedded.dense_search(query, 5)]
+    assert server_hits == local_hits  # same code, same vectors, same ranking
+    assert server_hits[0][0].startswith("cs-torneria-cnc-predittiva#")
