@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="Check and list the case-study corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+eval_app = typer.Typer(help="Evaluate retrieval and drafts.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 
 class DraftFormat(StrEnum):
@@ -278,6 +280,38 @@ def corpus_list(
                 f"{','.join(r['ai_use_cases'])}\t{r['title']}\n"
             )
     raise typer.Exit(2 if loaded.problems else 0)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    relevance_set: Annotated[
+        Path | None,
+        typer.Option("--set", help="Relevance set folder (default: the bundled evals/retrieval)."),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=20)] = 5,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Recall@k and nDCG@k of hybrid, dense-only and BM25-only retrieval, side by side.
+
+    Example: dih-ai eval retrieval --k 5
+    """
+    from dih_ai.evaluation.retrieval import evaluate_retrieval
+    from dih_ai.resources import bundled_dir
+
+    try:
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        report = evaluate_retrieval(
+            relevance_set or bundled_dir("evals") / "retrieval", workspace.index, k=k
+        )
+    except DihAiError as error:
+        _fail(error)
+    if fmt is ListFormat.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(report.table() + "\n")
 
 
 def main() -> None:

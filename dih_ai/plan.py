@@ -31,6 +31,7 @@ class UseCaseChoice(BaseModel):
     score: float
     reasons: list[str]
     blocked_by: list[str] = Field(default_factory=list, description="failed gates it requires")
+    from_goal: bool = Field(default=False, description="a stated company goal points to it")
     query: str
 
 
@@ -123,6 +124,7 @@ def score_use_cases(assessment: Assessment, readiness: Readiness) -> list[UseCas
                 score=round(score, 3),
                 reasons=reasons,
                 blocked_by=blocked,
+                from_goal=bool(matched),
                 query=_t(spec["query"], language),
             )
         )

@@ -25,11 +25,18 @@ if TYPE_CHECKING:
     from dih_ai.index import CaseIndex, StoredChunk
     from dih_ai.plan import Plan
 
+# Fusion settings, chosen on evals/retrieval (28 queries; both halves agree):
+# see docs/retrieval.md. Re-run `dih-ai eval retrieval` after changing them.
 RRF_K = 60
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 0.5
+GOALS_QUERY_WEIGHT = 3.0
 CANDIDATES_PER_QUERY = 40
-BOOST_USE_CASE = 0.6
+BOOST_USE_CASE = 0.5
 BOOST_SECTOR = 0.25
 BOOST_SIZE = 0.1
+BOOST_SUBSECTOR = 0.2
+BOOST_PLANNED_USE_CASE = 0.3
 
 _STOPWORDS = frozenset(
     (
@@ -110,22 +117,34 @@ class HybridSearcher:
             self._lexical_key = count
         return self._lexical
 
-    def ranked_lists(self, queries: list[str], k: int) -> list[list[tuple[StoredChunk, float]]]:
-        """The ranked lists (dense and lexical, per query) that fusion combines."""
-        lists = []
+    def ranked_lists(
+        self, queries: list[str], k: int, weights: list[float] | None = None
+    ) -> list[tuple[float, list[tuple[StoredChunk, float]]]]:
+        """The weighted ranked lists (dense and lexical, per query) that fusion combines."""
+        weights = weights or [1.0] * len(queries)
+        lists: list[tuple[float, list[tuple[StoredChunk, float]]]] = []
         if self.use_dense:
-            lists += self.index.dense_search_many(queries, k)
+            dense = self.index.dense_search_many(queries, k)
+            lists += [(DENSE_WEIGHT * w, r) for w, r in zip(weights, dense, strict=True)]
         if self.use_lexical:
             lexical = self._bm25()
-            lists += [lexical.search(query, k) for query in queries]
+            lists += [
+                (LEXICAL_WEIGHT * w, lexical.search(q, k))
+                for w, q in zip(weights, queries, strict=True)
+            ]
         return lists
 
-    def search_chunks(self, queries: list[str], k: int = CANDIDATES_PER_QUERY) -> dict[str, _Hit]:
+    def search_chunks(
+        self,
+        queries: list[str],
+        k: int = CANDIDATES_PER_QUERY,
+        weights: list[float] | None = None,
+    ) -> dict[str, _Hit]:
         """Fused score per case over all queries, with the contributing chunks."""
         hits: dict[str, _Hit] = defaultdict(_Hit)
-        for ranked in self.ranked_lists(queries, k):
+        for weight, ranked in self.ranked_lists(queries, k, weights):
             for rank, (chunk, _) in enumerate(ranked):
-                contribution = 1.0 / (RRF_K + rank + 1)
+                contribution = weight / (RRF_K + rank + 1)
                 case_id = str(chunk.metadata.get("case_id", chunk.id.split("#")[0]))
                 hit = hits[case_id]
                 hit.meta = chunk.metadata
@@ -136,18 +155,24 @@ class HybridSearcher:
         return hits
 
 
-def queries_for(assessment: Assessment, plan: Plan | None) -> list[str]:
-    """The retrieval queries of an assessment: one per planned use case, plus the goals."""
+def weighted_queries(assessment: Assessment, plan: Plan | None) -> list[tuple[str, float]]:
+    """The retrieval queries of an assessment, weighted: one per planned use case, plus the
+    company's own goals (its words carry the need most precisely)."""
     company = assessment.company
     context = " ".join(filter(None, [company.sector.replace("_", " "), company.subsector or ""]))
-    queries = []
+    queries: list[tuple[str, float]] = []
     if plan:
-        queries += [f"{uc.query} {context}".strip() for uc in plan.use_cases]
+        queries += [(f"{uc.query} {context}".strip(), 1.0) for uc in plan.use_cases]
     if assessment.goals:
-        queries.append(" ".join(assessment.goals) + f" {context}")
+        queries.append((" ".join(assessment.goals) + f" {context}", GOALS_QUERY_WEIGHT))
     if not queries:
-        queries.append(f"intelligenza artificiale {context}")
+        queries.append((f"intelligenza artificiale {context}", 1.0))
     return queries
+
+
+def queries_for(assessment: Assessment, plan: Plan | None) -> list[str]:
+    """The retrieval queries of an assessment (see `weighted_queries`)."""
+    return [q for q, _ in weighted_queries(assessment, plan)]
 
 
 def _split(meta: dict[str, Any], key: str) -> list[str]:
@@ -186,25 +211,33 @@ def retrieve_cases(
 ) -> list[RetrievedCase]:
     """The k most relevant case studies for this assessment (and plan), best first."""
     searcher = searcher or HybridSearcher(index)
-    hits = searcher.search_chunks(queries_for(assessment, plan))
+    weighted = weighted_queries(assessment, plan)
+    hits = searcher.search_chunks([q for q, _ in weighted], weights=[w for _, w in weighted])
     planned = [uc.use_case for uc in plan.use_cases] if plan else []
+    wanted = [uc.use_case for uc in plan.use_cases if uc.from_goal] if plan else []
     labels = {uc.use_case: uc.title for uc in plan.use_cases} if plan else {}
     top = max((h.score for h in hits.values()), default=1.0) or 1.0
     scored: list[tuple[float, str, _Hit]] = []
     for case_id, hit in hits.items():
         meta = hit.meta
         boost = 1.0
-        if set(planned) & set(_split(meta, "ai_use_cases")):
+        case_use_cases = set(_split(meta, "ai_use_cases"))
+        if set(wanted) & case_use_cases:
             boost += BOOST_USE_CASE
+        elif set(planned) & case_use_cases:
+            boost += BOOST_PLANNED_USE_CASE
         if meta.get("sector") == assessment.company.sector:
             boost += BOOST_SECTOR
         if meta.get("size_band") == assessment.company.size_band:
             boost += BOOST_SIZE
+        if assessment.company.subsector and meta.get("subsector") == assessment.company.subsector:
+            boost += BOOST_SUBSECTOR
         scored.append((hit.score / top * boost, case_id, hit))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    # Diversity: first cover each planned use case with its best case, then by score.
+    # Diversity: first cover each use case the company asked for with its best case,
+    # then by score.
     chosen: list[tuple[float, str, _Hit]] = []
-    for use_case in planned:
+    for use_case in wanted:
         for item in scored:
             if item not in chosen and use_case in _split(item[2].meta, "ai_use_cases"):
                 chosen.append(item)

@@ -15,9 +15,9 @@ def test_meccanica_gets_the_cases_a_consultant_would_cite(meccanica, workspace) 
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)) == 5
     assert "cs-torneria-cnc-predittiva" in ids  # predictive maintenance, metalworking, small
-    assert "cs-lamiera-ispezione-visiva" in ids or "cs-plastica-cosmetica-visione" in ids
-    planned = {u.use_case for u in plan.use_cases}
-    for use_case in planned:  # every planned use case is covered by at least one case
+    wanted = {u.use_case for u in plan.use_cases if u.from_goal}
+    assert wanted == {"predictive_maintenance", "visual_inspection"}
+    for use_case in wanted:  # every use case the company asked for is covered by a case
         assert any(use_case in c.use_cases for c in cases), use_case
     torneria = next(c for c in cases if c.id == "cs-torneria-cnc-predittiva")
     assert "stesso caso d'uso (Manutenzione predittiva)" in torneria.reason

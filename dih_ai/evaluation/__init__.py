@@ -1,0 +1,2 @@
+"""Evaluation harnesses: retrieval quality against a relevance set (and, later, drafts
+against reference roadmaps)."""

@@ -1,0 +1,66 @@
+"""The prompt files of the model writer (`prompts/<version>/<lang>/`), as LangChain templates."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from langchain_core.prompts import ChatPromptTemplate
+
+from dih_ai.errors import ConfigError
+from dih_ai.resources import prompts_dir
+
+DEFAULT_VERSION = "v1"
+_DELIMITERS = re.compile(r"</?\s*(dati|data|fonti|sources|note|notes|scritte|written)\s*>", re.I)
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """The templates and section guidance of one prompt version and language."""
+
+    version: str
+    language: str
+    template: ChatPromptTemplate
+    guidance: dict[str, str]
+
+
+def as_data(text: str) -> str:
+    """Untrusted text made safe to put between the prompt's delimiters (they cannot be closed)."""
+    return _DELIMITERS.sub("", text)
+
+
+@functools.cache
+def prompt_version(version: str = DEFAULT_VERSION, folder: str | None = None) -> str:
+    """`<version>+<digest of the files>`: any edit to a prompt changes it."""
+    root = Path(folder) if folder else prompts_dir()
+    digest = hashlib.sha256()
+    for path in sorted((root / version).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{version}+{digest.hexdigest()[:8]}"
+
+
+@functools.cache
+def load_prompts(
+    language: str, version: str = DEFAULT_VERSION, folder: str | None = None
+) -> PromptSet:
+    """Load `prompts/<version>/<language>/` as a chat template and section guidance."""
+    base = (Path(folder) if folder else prompts_dir()) / version / language
+    try:
+        system = (base / "system.txt").read_text(encoding="utf-8")
+        human = (base / "section.txt").read_text(encoding="utf-8")
+        guidance = yaml.safe_load((base / "sections.yaml").read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"prompt files missing in {base}: {exc.strerror}") from None
+    template = ChatPromptTemplate.from_messages([("system", system), ("human", human)])
+    return PromptSet(
+        version=prompt_version(version, folder),
+        language=language,
+        template=template,
+        guidance=dict(guidance),
+    )
