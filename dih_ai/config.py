@@ -14,7 +14,9 @@ StructuredMethod = Literal["auto", "json_schema", "function_calling", "json_mode
 class Settings(BaseSettings):
     """Which writer, which model and endpoint, and the limits of a draft."""
 
-    model_config = SettingsConfigDict(env_prefix="DIH_AI_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DIH_AI_", env_file=None, extra="ignore", populate_by_name=True
+    )
 
     backend: Literal["auto", "offline", "openai"] = Field(
         default="auto",

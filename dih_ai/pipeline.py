@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from dih_ai._version import __version__
 from dih_ai.analysis import analyse
 from dih_ai.assessment.models import Assessment
+from dih_ai.config import Settings
 from dih_ai.corpus import Corpus, corpus_hash, load_corpus
-from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
+from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft
 from dih_ai.errors import InputError, Problem
 from dih_ai.plan import Plan, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser
@@ -122,22 +123,22 @@ def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
     return warnings
 
 
-def draft_roadmap(
-    assessment: Assessment,
-    workspace: Workspace,
-    *,
-    writer: Writer | None = None,
-    k: int = 5,
-    baseline: Assessment | None = None,
-) -> RoadmapDraft:
-    """Draft the AI sections of one company's roadmap.
-
-    `baseline` is the same company's earlier assessment (T0 for a T1): the draft then
-    reports the change per DMA dimension.
-    """
+def make_writer(settings: Settings | None = None) -> Writer:
+    """The writer the settings ask for: the model writer, or the offline one."""
     from dih_ai.writers.offline import OfflineWriter
 
-    writer = writer or OfflineWriter()
+    settings = settings or Settings()
+    if settings.resolved_backend() == "openai":
+        from dih_ai.writers.llm import LLMWriter
+
+        return LLMWriter(settings)
+    return OfflineWriter()
+
+
+def prepare(
+    assessment: Assessment, workspace: Workspace, *, k: int = 5, baseline: Assessment | None = None
+) -> tuple[WriterInput, Pseudonymiser]:
+    """Analysis, plan and retrieval on the scrubbed assessment: the writer's input."""
     privacy = Pseudonymiser(assessment.company)
     safe = privacy.scrub_assessment(assessment)  # everything below sees no identity
     if baseline is not None and baseline.company.id != assessment.company.id:
@@ -154,7 +155,26 @@ def draft_roadmap(
     readiness = analyse(safe, baseline)
     plan = make_plan(safe, readiness)
     cases = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
-    data = writer_input(safe, plan, cases, workspace.corpus)
+    return writer_input(safe, plan, cases, workspace.corpus), privacy
+
+
+def draft_roadmap(
+    assessment: Assessment,
+    workspace: Workspace,
+    *,
+    writer: Writer | None = None,
+    k: int = 5,
+    baseline: Assessment | None = None,
+    settings: Settings | None = None,
+) -> RoadmapDraft:
+    """Draft the AI sections of one company's roadmap.
+
+    `baseline` is the same company's earlier assessment (T0 for a T1): the draft then
+    reports the change per DMA dimension. Without a `writer`, `settings` (or the
+    environment) choose one: a model when one is configured, else the offline writer.
+    """
+    writer = writer or make_writer(settings)
+    data, privacy = prepare(assessment, workspace, k=k, baseline=baseline)
     written = writer.write(data)
     allowed = {s.study.id for s in data.sources}
     warnings = [*written.warnings, *validate_citations(written, allowed)]
@@ -167,14 +187,11 @@ def draft_roadmap(
         initiative.description = privacy.restore(initiative.description)
     cited = [cid for s in written.sections for cid in s.citations]
     cited += [cid for i in written.initiatives for cid in i.citations]
+    cases = workspace.corpus.cases
     citations = [
-        Citation(
-            id=cid, title=workspace.corpus.cases[cid].title, path=workspace.corpus.cases[cid].path
-        )
+        Citation(id=cid, title=cases[cid].title, path=cases[cid].path)
         for cid in dict.fromkeys(cited)
     ]
-    from dih_ai.analysis import Readiness
-
     label = None
     if writer.backend == "offline":
         from dih_ai.writers.offline import labels
@@ -191,8 +208,8 @@ def draft_roadmap(
             corpus_hash=corpus_hash(workspace.corpus),
             label=label,
         ),
-        readiness=Readiness.model_validate(readiness.model_dump()),
-        sections=[Section.model_validate(s.model_dump()) for s in written.sections],
+        readiness=data.plan.readiness,
+        sections=written.sections,
         initiatives=written.initiatives,
         citations=citations,
         usage=written.usage,

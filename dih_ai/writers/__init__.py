@@ -53,6 +53,30 @@ class WrittenDraft(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+def sources_by_use_case(sources: list[Source]) -> dict[str, list[Source]]:
+    """The sources grouped by the AI use cases their case covers, best first."""
+    out: dict[str, list[Source]] = {}
+    for source in sources:
+        for use_case in source.study.ai_use_cases:
+            out.setdefault(use_case, []).append(source)
+    return out
+
+
+def cited_initiatives(data: WriterInput, per_initiative: int = 3) -> list[Initiative]:
+    """The plan's initiatives, each citing the retrieved cases of its use case."""
+    grouped = sources_by_use_case(data.sources)
+    return [
+        item.model_copy(
+            update={
+                "citations": [s.study.id for s in grouped.get(item.use_case or "", [])][
+                    :per_initiative
+                ]
+            }
+        )
+        for item in data.plan.initiatives
+    ]
+
+
 class Writer(Protocol):
     """Anything that turns a `WriterInput` into a `WrittenDraft`."""
 

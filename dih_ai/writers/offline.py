@@ -15,7 +15,13 @@ from dih_ai.analysis import label
 from dih_ai.draft import Initiative, Section
 from dih_ai.resources import TEMPLATES_DIR, load_data
 from dih_ai.vocab import SECTION_IDS
-from dih_ai.writers import Source, WriterInput, WrittenDraft
+from dih_ai.writers import (
+    Source,
+    WriterInput,
+    WrittenDraft,
+    cited_initiatives,
+    sources_by_use_case,
+)
 
 PROMPT_VERSION = "offline-templates-v1"
 CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
@@ -98,15 +104,8 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     readiness = plan.readiness
     catalogue = load_data("use_cases.yaml")["use_cases"]
     source_ids = {s.study.id for s in data.sources}
-    by_use_case: dict[str, list[Source]] = {}
-    for source in data.sources:
-        for uc in source.study.ai_use_cases:
-            by_use_case.setdefault(uc, []).append(source)
-
-    initiatives: list[Initiative] = []
-    for item in plan.initiatives:
-        cites = [s.study.id for s in by_use_case.get(item.use_case or "", [])][:3]
-        initiatives.append(item.model_copy(update={"citations": cites}))
+    by_use_case = sources_by_use_case(data.sources)
+    initiatives = cited_initiatives(data)
 
     failed = [g.title or g.id for g in readiness.gates if not g.passed]
     enabler_first = [i for i in initiatives if i.use_case is None and i.id != "ai-literacy"]
@@ -269,20 +268,23 @@ class OfflineWriter:
     def write(self, data: WriterInput) -> WrittenDraft:
         """Render all sections for `data`."""
         context = build_context(data)
-        module = _environment(self.templates_dir).get_template(f"{data.language}.md.j2").module
-        sections = []
-        for section_id in SECTION_IDS:
-            markdown = str(getattr(module, section_id)(context)).strip()
-            markdown = re.sub(r"\n{3,}", "\n\n", markdown)
-            cited = list(dict.fromkeys(CITATION.findall(markdown)))
-            sections.append(
-                Section(
-                    id=section_id,
-                    title=_t("sections", section_id, data.language),
-                    markdown=markdown,
-                    citations=cited,
-                )
-            )
+        sections = [self._render(context, data.language, sid) for sid in SECTION_IDS]
         return WrittenDraft(
             sections=sections, initiatives=context["_initiatives"], prompt_version=PROMPT_VERSION
+        )
+
+    def section(self, data: WriterInput, section_id: str) -> Section:
+        """Render one section (the model writer's fallback when a model answer is unusable)."""
+        return self._render(build_context(data), data.language, section_id)
+
+    def _render(self, context: dict[str, Any], language: str, section_id: str) -> Section:
+        module = _environment(self.templates_dir).get_template(f"{language}.md.j2").module
+        markdown = str(getattr(module, section_id)(context)).strip()
+        markdown = re.sub(r"\n{3,}", "\n\n", markdown)
+        cited = list(dict.fromkeys(CITATION.findall(markdown)))
+        return Section(
+            id=section_id,
+            title=_t("sections", section_id, language),
+            markdown=markdown,
+            citations=cited,
         )

@@ -1,0 +1,68 @@
+"""Checks on model-written text: citations resolve to numbered sources, figures attributed to
+a case appear in it, the language is the assessment's."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NUMBER_CITATION = re.compile(r"\[(\d{1,3})\]")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_WORDS = {
+    "it": set(
+        "il lo la gli le di del della dei delle che per con una uno sono nel nella è "
+        "anche più come dal alla alle sul questo questa azienda".split()
+    ),
+    "en": set(
+        "the of and to in for with is are that this from by on an be as it its "
+        "which company".split()
+    ),
+}
+
+
+def cited_numbers(markdown: str) -> list[int]:
+    """Source numbers cited as [n] in the text, in order of first appearance."""
+    return list(dict.fromkeys(int(n) for n in NUMBER_CITATION.findall(markdown)))
+
+
+def _normalise(number: str) -> str:
+    value = number.replace(",", ".")
+    return value.rstrip("0").rstrip(".") if "." in value else value
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in a text, normalised (decimal comma or point, no trailing zeros)."""
+    return {_normalise(n) for n in _NUMBER.findall(text)}
+
+
+def unsupported_figures(
+    markdown: str, sources: dict[int, str], context: str
+) -> list[tuple[str, int, str]]:
+    """(sentence, source, figure) for figures in a sentence citing a source that neither that
+    source nor the plan/company context contains. Small counts (0-10) are not checked."""
+    allowed_context = numbers_in(context)
+    problems = []
+    for sentence in _SENTENCE.split(markdown):
+        cited = [n for n in cited_numbers(sentence) if n in sources]
+        if not cited:
+            continue
+        figures = numbers_in(NUMBER_CITATION.sub(" ", sentence))
+        for figure in sorted(figures):
+            if figure.isdigit() and int(figure) <= 10:
+                continue
+            if figure in allowed_context:
+                continue
+            if not any(figure in numbers_in(sources[n]) for n in cited):
+                problems.append((sentence.strip(), cited[0], figure))
+    return problems
+
+
+def language_of(text: str) -> str | None:
+    """'it' or 'en' by function-word counts; None when the text is too short to tell."""
+    plain = unicodedata.normalize("NFKC", text.lower())
+    words = re.findall(r"[a-zàèéìòù]+", plain)
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in _WORDS.items()}
+    if sum(counts.values()) < 5:
+        return None
+    return max(counts, key=lambda lang: counts[lang])
