@@ -31,6 +31,12 @@ class DraftFormat(StrEnum):
     json = "json"
 
 
+class Backend(StrEnum):
+    auto = "auto"
+    offline = "offline"
+    openai = "openai"
+
+
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
@@ -83,6 +89,44 @@ def _workspace(corpus: Path | None, index_dir: Path | None, chroma_url: str | No
     return Workspace.open(corpus, index_dir, chroma_url=chroma_url)
 
 
+def _settings(backend: Backend, model: str | None, base_url: str | None):
+    from dih_ai.config import Settings
+
+    values: dict[str, object] = {"backend": backend.value}
+    if model:
+        values["model"] = model
+    if base_url:
+        values["base_url"] = base_url
+    return Settings(**values)
+
+
+def _dry_run(assessment, workspace, settings, k, baseline) -> None:
+    from dih_ai.pipeline import prepare
+    from dih_ai.writers.llm import LLMWriter
+
+    if settings.resolved_backend() == "offline":
+        typer.echo("offline writer: no model calls, no tokens, no cost")
+        return
+    data, _ = prepare(assessment, workspace, k=k, baseline=baseline)
+    writer = LLMWriter(settings)
+    calls = writer.estimate(data)
+    typer.echo(f"model {writer.model_name} ({writer.method}); nothing sent")
+    typer.echo(f"{'section':<16} {'prompt':>7} {'max out':>8} {'sources':>7} {'cost $':>9}")
+    for call in calls:
+        typer.echo(
+            f"{call.section_id:<16} {call.prompt_tokens:>7} "
+            f"{call.max_completion_tokens:>8} {call.sources_used:>7} "
+            f"{call.cost_usd:>9.4f}"
+        )
+    total_in = sum(c.prompt_tokens for c in calls)
+    total_out = sum(c.max_completion_tokens for c in calls)
+    typer.echo(
+        f"{len(calls)} calls, {total_in} prompt tokens, at most {total_out} completion "
+        f"tokens, at most ${sum(c.cost_usd for c in calls):.4f} "
+        "(before any re-ask; list prices in data/prices.yaml)"
+    )
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Assessment files or folders.")],
@@ -110,13 +154,34 @@ def draft(
         Path | None,
         typer.Option("--baseline", help="The same company's earlier (T0) assessment file."),
     ] = None,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            "--backend",
+            help="offline, openai, or auto (a model when one is configured).",
+            envvar="DIH_AI_BACKEND",
+        ),
+    ] = Backend.auto,
+    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Print the calls, prompt tokens and estimated cost; send nothing."
+        ),
+    ] = False,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
 ) -> None:
-    """Draft the AI sections for one assessment (offline writer).
+    """Draft the AI sections for one assessment.
 
-    Example: dih-ai draft meccanica.yaml --format json --out out/meccanica.json
+    Examples:
+      dih-ai draft meccanica.yaml --format json --out out/meccanica.json
+      dih-ai draft meccanica.yaml --backend openai --model gpt-4o-mini --dry-run
+      dih-ai draft meccanica.yaml --base-url http://127.0.0.1:8080/v1 --model local
     """
     from dih_ai.assessment.load import load_assessment
     from dih_ai.pipeline import draft_roadmap
@@ -125,8 +190,12 @@ def draft(
     try:
         assessment = load_assessment(path)
         before = load_assessment(baseline) if baseline else None
+        settings = _settings(backend, model, base_url)
         workspace = _workspace(corpus, index_dir, chroma_url)
-        result = draft_roadmap(assessment, workspace, k=k, baseline=before)
+        if dry_run:
+            _dry_run(assessment, workspace, settings, k, before)
+            return
+        result = draft_roadmap(assessment, workspace, k=k, baseline=before, settings=settings)
     except DihAiError as error:
         _fail(error)
     _write(to_json(result) if fmt is DraftFormat.json else to_markdown(result), out)

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     max_retries: int = Field(default=4, ge=0, description="transport retries (429, 5xx, timeouts)")
     repair_attempts: int = Field(default=2, ge=0, description="re-asks after an invalid answer")
     max_output_tokens: int = Field(default=1200, ge=64)
-    max_prompt_tokens_per_call: int = Field(default=12_000, ge=500)
+    max_prompt_tokens_per_call: int = Field(default=16_000, ge=500)
     max_tokens_per_draft: int = Field(default=200_000, ge=1000)
     cache: bool = True
 
