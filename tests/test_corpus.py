@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from dih_ai.corpus import chunks, load_corpus, parse_case
 from dih_ai.resources import default_corpus_dir
-from dih_ai.vocab import SECTION_IDS  # noqa: F401 - imported to check the module loads
 
 GOOD = """---
 id: cs-prova
@@ -78,18 +79,19 @@ def test_bad_front_matter_names_file_and_field(tmp_path: Path) -> None:
     assert "corpus/cs-quattro.md: id: 'cs-prova' must equal the file name 'cs-quattro'" in problems
 
 
-def test_thin_cases_are_warned_about_not_refused(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
+def _validate_one(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
     folder = tmp_path / "corpus"
     folder.mkdir()
-    (folder / "cs-prova.md").write_text(GOOD.replace("all'1.3%", "a un valore più basso"))
-    done = subprocess.run(
+    (folder / "cs-prova.md").write_text(text)
+    return subprocess.run(
         [sys.executable, "-m", "dih_ai.cli", "corpus", "validate", "--corpus", str(folder)],
         capture_output=True,
         text=True,
     )
+
+
+def test_thin_cases_are_warned_about_not_refused(tmp_path: Path) -> None:
+    done = _validate_one(tmp_path, GOOD.replace("all'1.3%", "a un valore più basso"))
     assert done.returncode == 0
     lines = done.stderr.splitlines()
     assert "warning: corpus/cs-prova.md: narrative of 16 words; 300+ expected" in lines
@@ -102,16 +104,6 @@ def test_thin_cases_are_warned_about_not_refused(tmp_path: Path) -> None:
 
 
 def test_corpus_validate_exits_2_on_a_bad_case(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "cs-prova.md").write_text(GOOD.replace("size_band: small", "size_band: huge"))
-    done = subprocess.run(
-        [sys.executable, "-m", "dih_ai.cli", "corpus", "validate", "--corpus", str(folder)],
-        capture_output=True,
-        text=True,
-    )
+    done = _validate_one(tmp_path, GOOD.replace("size_band: small", "size_band: huge"))
     assert done.returncode == 2
     assert done.stderr.startswith("corpus/cs-prova.md: size_band: 'huge' is not one of")

@@ -9,11 +9,8 @@ Run with `make test-llm` (it builds llama-cpp-python, about 4 minutes on 2 cores
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from dih_ai.draft import RoadmapDraft
 from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.llm import LLMWriter
+from tests.servers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,9 +35,7 @@ def _gguf() -> Path:
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     process = subprocess.Popen(
         [
@@ -61,16 +57,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("llama_cpp.server did not start:\n" + log.read_text()[-2000:])
-            time.sleep(0.5)
+    wait_until_up(f"{url}/models", process, 120, log)
     yield url
     process.terminate()
     process.wait(timeout=30)
