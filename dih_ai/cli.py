@@ -22,7 +22,10 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="Check and list the case-study corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
-eval_app = typer.Typer(help="Evaluate retrieval and drafts.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Evaluate drafts against reference roadmaps (this command), or retrieval.",
+    invoke_without_command=True,
+)
 app.add_typer(eval_app, name="eval")
 
 
@@ -349,6 +352,92 @@ def corpus_list(
                 f"{','.join(r['ai_use_cases'])}\t{r['title']}\n"
             )
     raise typer.Exit(2 if loaded.problems else 0)
+
+
+@eval_app.callback()
+def eval_drafts(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="Run folder, e.g. runs/NAME.")] = None,
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="Reference cases folder (default: bundled evals/references)."),
+    ] = None,
+    backend: Annotated[Backend, typer.Option("--backend", envvar="DIH_AI_BACKEND")] = Backend.auto,
+    model: Annotated[str | None, typer.Option("--model")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url")] = None,
+    judge: Annotated[
+        bool, typer.Option("--judge", help="Also score with an LLM judge (needs a model).")
+    ] = False,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Draft every reference case and score it; write result.json, report.md, report.html.
+
+    Examples:
+      dih-ai eval --backend offline --out runs/baseline
+      dih-ai eval --backend openai --model gpt-4o-mini --out runs/4o-mini --judge
+      dih-ai eval compare runs/baseline runs/4o-mini
+      dih-ai eval retrieval
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(2)
+    from dih_ai.evaluation.drafts import evaluate_drafts
+    from dih_ai.evaluation.report import write_run
+    from dih_ai.pipeline import make_writer
+    from dih_ai.resources import bundled_dir
+
+    try:
+        settings = _settings(backend, model, base_url)
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        grader = None
+        if judge:
+            from dih_ai.evaluation.judge import LLMJudge
+
+            grader = LLMJudge(settings)
+        run = evaluate_drafts(
+            cases or bundled_dir("evals") / "references",
+            workspace,
+            name=out.name,
+            writer=make_writer(settings),
+            judge=grader,
+        )
+    except DihAiError as error:
+        _fail(error)
+    paths = write_run(run, out)
+    for key in (
+        "structure",
+        "initiative_f1",
+        "use_case_f1",
+        "cited_recall",
+        "figures_supported",
+        "rouge_l",
+        "embedding_similarity",
+    ):
+        typer.echo(f"{key:<22}{run.mean[key]:.3f}")
+    for path in paths:
+        typer.echo(f"wrote {path}")
+
+
+@eval_app.command("compare")
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="The earlier run folder.")],
+    run_b: Annotated[Path, typer.Argument(help="The later run folder.")],
+) -> None:
+    """Per-metric deltas between two runs, and the cases that got worse.
+
+    Example: dih-ai eval compare runs/baseline runs/new-prompt
+    """
+    from dih_ai.evaluation.report import compare, load_run
+
+    try:
+        comparison = compare(load_run(run_a), load_run(run_b))
+    except DihAiError as error:
+        _fail(error)
+    sys.stdout.write(comparison.text() + "\n")
 
 
 @eval_app.command("retrieval")

@@ -1,0 +1,350 @@
+"""Drafts against reference roadmaps: structure, plan agreement, grounding, text, cost.
+
+A reference case is a folder with `assessment.yaml` (or `.json`) and `reference.json` (the
+AI sections a good consultant would write, in the draft format). `evaluate_drafts` drafts
+every case with the chosen writer and scores it; everything is offline except the optional
+LLM judge.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from dih_ai._version import __version__
+from dih_ai.assessment.load import load_assessment
+from dih_ai.corpus import corpus_hash
+from dih_ai.draft import Initiative, RoadmapDraft, Section
+from dih_ai.errors import InputError, Problem
+from dih_ai.grounding import numbers_in
+from dih_ai.pipeline import Workspace, draft_roadmap
+from dih_ai.vocab import SECTION_IDS
+from dih_ai.writers import Writer
+
+CASE_CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+TITLE_MATCH = 0.6
+
+
+class Reference(BaseModel):
+    """A reference roadmap: the parts of the draft format the metrics compare."""
+
+    company_id: str
+    language: str
+    sections: list[Section]
+    initiatives: list[Initiative]
+    citations: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ReferenceCase(BaseModel):
+    """One reference case: where it is, its assessment and its reference."""
+
+    name: str
+    folder: str
+    reference: Reference
+
+
+class CaseScores(BaseModel):
+    """Every metric for one case (0-1 unless named otherwise)."""
+
+    name: str
+    language: str
+    structure: float
+    initiative_precision: float
+    initiative_recall: float
+    initiative_f1: float
+    use_case_f1: float
+    horizon_agreement: float
+    ai_act_agreement: float
+    citations_resolve: float
+    cited_precision: float
+    cited_recall: float
+    figures_supported: float
+    case_sentences_cited: float
+    rouge_l: float
+    embedding_similarity: float
+    prompt_tokens: int
+    completion_tokens: int
+    llm_calls: int
+    cost_usd: float
+    latency_s: float
+    judge: dict[str, float] | None = None
+    warnings: int = 0
+
+
+METRICS = [
+    "structure",
+    "initiative_precision",
+    "initiative_recall",
+    "initiative_f1",
+    "use_case_f1",
+    "horizon_agreement",
+    "ai_act_agreement",
+    "citations_resolve",
+    "cited_precision",
+    "cited_recall",
+    "figures_supported",
+    "case_sentences_cited",
+    "rouge_l",
+    "embedding_similarity",
+]
+COST_METRICS = ["prompt_tokens", "completion_tokens", "llm_calls", "cost_usd", "latency_s"]
+
+
+class EvalRun(BaseModel):
+    """A whole run: what made it (to reproduce it) and the scores."""
+
+    name: str
+    backend: str
+    model: str | None
+    prompt_version: str
+    corpus_hash: str
+    library_version: str
+    cases_folder: str
+    judge_model: str | None = None
+    cases: list[CaseScores]
+    mean: dict[str, float]
+
+
+def load_references(folder: Path) -> list[ReferenceCase]:
+    """Every reference case under `folder` (one subfolder each)."""
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "", "reference cases folder not found")])
+    cases = []
+    problems: list[Problem] = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        path = sub / "reference.json"
+        try:
+            reference = Reference.model_validate_json(path.read_text(encoding="utf-8"))
+        except OSError:
+            problems.append(Problem(str(path), "", "missing"))
+            continue
+        except ValueError as exc:
+            problems.append(Problem(str(path), "", f"not a reference draft: {exc}".splitlines()[0]))
+            continue
+        cases.append(ReferenceCase(name=sub.name, folder=str(sub), reference=reference))
+    if problems:
+        raise InputError(problems)
+    if not cases:
+        raise InputError([Problem(str(folder), "", "no reference case (folder/reference.json)")])
+    return cases
+
+
+def _assessment_path(folder: Path) -> Path:
+    for name in ("assessment.yaml", "assessment.yml", "assessment.json"):
+        if (folder / name).exists():
+            return folder / name
+    raise InputError([Problem(str(folder), "", "no assessment.yaml or assessment.json")])
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _prf(found: set[str], wanted: set[str]) -> tuple[float, float]:
+    if not found and not wanted:
+        return 1.0, 1.0
+    hit = len(found & wanted)
+    return (hit / len(found) if found else 0.0), (hit / len(wanted) if wanted else 0.0)
+
+
+def match_initiatives(
+    draft: list[Initiative], reference: list[Initiative]
+) -> list[tuple[Initiative, Initiative]]:
+    """Pairs (draft, reference): same use-case tag first, then titles that read alike."""
+    pairs: list[tuple[Initiative, Initiative]] = []
+    left, right = list(draft), list(reference)
+    for d in list(left):
+        if d.use_case is None:
+            continue
+        other = next((r for r in right if r.use_case == d.use_case), None)
+        if other:
+            pairs.append((d, other))
+            left.remove(d)
+            right.remove(other)
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, d.title.lower(), r.title.lower()).ratio(), i, j)
+            for i, d in enumerate(left)
+            for j, r in enumerate(right)
+        ),
+        reverse=True,
+    )
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    for ratio, i, j in scored:
+        if ratio < TITLE_MATCH:
+            break
+        if i in used_l or j in used_r:
+            continue
+        pairs.append((left[i], right[j]))
+        used_l.add(i)
+        used_r.add(j)
+    return pairs
+
+
+def _structure(draft: RoadmapDraft) -> float:
+    ids = [s.id for s in draft.sections]
+    present = sum(i in ids for i in SECTION_IDS) / len(SECTION_IDS)
+    in_order = float([i for i in ids if i in SECTION_IDS] == [i for i in SECTION_IDS if i in ids])
+    non_empty = sum(bool(s.markdown.strip()) for s in draft.sections) / max(len(draft.sections), 1)
+    return round((present + in_order + non_empty) / 3, 4)
+
+
+def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float, float]:
+    cases = workspace.corpus.cases
+    text = "\n".join(s.markdown for s in draft.sections)
+    cited = CASE_CITATION.findall(text)
+    resolve = sum(c in cases for c in cited) / len(cited) if cited else 1.0
+    checked = supported = 0
+    about = with_citation = 0
+    titles = [c.title.lower() for c in (cases[i.id] for i in draft.citations if i.id in cases)]
+    for section in draft.sections:
+        for sentence in _SENTENCE.split(section.markdown):
+            ids = CASE_CITATION.findall(sentence)
+            mentions = section.id == "case_studies" or any(
+                t[:40] in sentence.lower() for t in titles
+            )
+            if mentions and sentence.strip() and not sentence.lstrip().startswith("#"):
+                about += 1
+                with_citation += bool(ids)
+            if not ids:
+                continue
+            source = " ".join(
+                cases[i].body + " " + json.dumps(cases[i].model_dump(mode="json"))
+                for i in ids
+                if i in cases
+            )
+            figures = [
+                f
+                for f in numbers_in(CASE_CITATION.sub(" ", sentence))
+                if not (f.isdigit() and int(f) <= 10)
+            ]
+            allowed = numbers_in(source)
+            checked += len(figures)
+            supported += sum(f in allowed for f in figures)
+    figures_ok = supported / checked if checked else 1.0
+    case_cited = with_citation / about if about else 1.0
+    return round(resolve, 4), round(figures_ok, 4), round(case_cited, 4)
+
+
+def _rouge_l(draft: RoadmapDraft, reference: Reference) -> float:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"])
+    ref = {s.id: s.markdown for s in reference.sections}
+    scores = [
+        scorer.score(ref.get(s.id, ""), s.markdown)["rougeL"].fmeasure
+        for s in draft.sections
+        if s.id in ref
+    ]
+    return round(sum(scores) / len(scores), 4) if scores else 0.0
+
+
+def _similarity(draft: RoadmapDraft, reference: Reference, embedder: Any) -> float:
+    import numpy as np
+
+    ref = {s.id: s.markdown for s in reference.sections}
+    pairs = [(s.markdown, ref[s.id]) for s in draft.sections if s.id in ref]
+    if not pairs:
+        return 0.0
+    a = np.array(embedder.embed_documents([p[0] for p in pairs]))
+    b = np.array(embedder.embed_documents([p[1] for p in pairs]))
+    return round(float(np.mean(np.sum(a * b, axis=1))), 4)
+
+
+def score_case(
+    name: str,
+    draft: RoadmapDraft,
+    reference: Reference,
+    workspace: Workspace,
+    latency_s: float,
+    judge: dict[str, float] | None = None,
+) -> CaseScores:
+    """Every metric of one draft against its reference."""
+    pairs = match_initiatives(draft.initiatives, reference.initiatives)
+    p = len(pairs) / len(draft.initiatives) if draft.initiatives else 0.0
+    r = len(pairs) / len(reference.initiatives) if reference.initiatives else 0.0
+    uc_p, uc_r = _prf(
+        {i.use_case for i in draft.initiatives if i.use_case},
+        {i.use_case for i in reference.initiatives if i.use_case},
+    )
+    cited_p, cited_r = _prf(
+        {c.id for c in draft.citations}, {str(c["id"]) for c in reference.citations}
+    )
+    resolve, figures, case_cited = _grounding(draft, workspace)
+    return CaseScores(
+        name=name,
+        language=draft.language,
+        structure=_structure(draft),
+        initiative_precision=round(p, 4),
+        initiative_recall=round(r, 4),
+        initiative_f1=round(_f1(p, r), 4),
+        use_case_f1=round(_f1(uc_p, uc_r), 4),
+        horizon_agreement=round(sum(d.horizon == x.horizon for d, x in pairs) / len(pairs), 4)
+        if pairs
+        else 0.0,
+        ai_act_agreement=round(
+            sum(d.ai_act_risk == x.ai_act_risk for d, x in pairs) / len(pairs), 4
+        )
+        if pairs
+        else 0.0,
+        citations_resolve=resolve,
+        cited_precision=round(cited_p, 4),
+        cited_recall=round(cited_r, 4),
+        figures_supported=figures,
+        case_sentences_cited=case_cited,
+        rouge_l=_rouge_l(draft, reference),
+        embedding_similarity=_similarity(draft, reference, workspace.index.embedder),
+        prompt_tokens=draft.usage.prompt_tokens,
+        completion_tokens=draft.usage.completion_tokens,
+        llm_calls=draft.usage.llm_calls,
+        cost_usd=draft.usage.cost_usd,
+        latency_s=round(latency_s, 3),
+        judge=judge,
+        warnings=len(draft.warnings),
+    )
+
+
+def evaluate_drafts(
+    cases_folder: Path, workspace: Workspace, *, name: str, writer: Writer, judge: Any = None
+) -> EvalRun:
+    """Draft every reference case with `writer` and score it."""
+    references = load_references(cases_folder)
+    scores: list[CaseScores] = []
+    draft: RoadmapDraft | None = None
+    for case in references:
+        assessment = load_assessment(_assessment_path(Path(case.folder)))
+        start = time.perf_counter()
+        draft = draft_roadmap(assessment, workspace, writer=writer)
+        latency = time.perf_counter() - start
+        verdict = judge.score(draft, case.reference) if judge else None
+        scores.append(score_case(case.name, draft, case.reference, workspace, latency, verdict))
+    mean = {
+        m: round(sum(getattr(s, m) for s in scores) / len(scores), 4)
+        for m in METRICS + COST_METRICS
+    }
+    if judge:
+        for key in ("faithfulness", "specificity", "actionability"):
+            mean[f"judge_{key}"] = round(
+                sum((s.judge or {}).get(key, 0) for s in scores) / len(scores), 3
+            )
+    assert draft is not None
+    return EvalRun(
+        name=name,
+        backend=draft.generated_by.backend,
+        model=draft.generated_by.model,
+        prompt_version=draft.generated_by.prompt_version,
+        corpus_hash=corpus_hash(workspace.corpus),
+        library_version=__version__,
+        cases_folder=str(cases_folder),
+        judge_model=getattr(judge, "model_name", None),
+        cases=scores,
+        mean=mean,
+    )
