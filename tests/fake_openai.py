@@ -47,6 +47,11 @@ def drop() -> Action:
     return Action("drop")
 
 
+def cut() -> Action:
+    """An answer cut by the length limit (finish_reason 'length')."""
+    return Action("cut", '{"markdown": "Testo tronc')
+
+
 @dataclass
 class FakeOpenAI:
     script: deque[Action] = field(default_factory=deque)
@@ -136,14 +141,15 @@ class FakeOpenAI:
             handler.wfile.flush()
             handler.connection.shutdown(2)
             return
-        if action and action.kind == "text":
+        finish = "stop"
+        if action and action.kind in ("text", "cut"):
             content: str = action.payload
             structured = None
+            finish = "length" if action.kind == "cut" else "stop"
         else:
             structured = action.payload if action else self.default_answer(body)
             content = json.dumps(structured, ensure_ascii=False)
         message: dict[str, Any] = {"role": "assistant", "content": content}
-        finish = "stop"
         if body.get("tools") and structured is not None:
             name = body["tools"][0]["function"]["name"]
             message = {

@@ -15,7 +15,7 @@ from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.llm import BudgetError, LLMWriter, cost_usd
-from tests.fake_openai import FakeOpenAI, answer, drop, slow, status, text
+from tests.fake_openai import FakeOpenAI, answer, cut, drop, slow, status, text
 
 
 @pytest.fixture()
@@ -55,7 +55,8 @@ def test_a_draft_through_chatopenai(meccanica, workspace, server, tmp_path) -> N
     assert draft.generated_by.prompt_version.startswith("v1+")
     assert draft.usage.llm_calls == 11 and draft.usage.prompt_tokens > 0
     assert draft.usage.cost_usd == pytest.approx(
-        cost_usd("gpt-4o-mini", draft.usage.prompt_tokens, draft.usage.completion_tokens)
+        cost_usd("gpt-4o-mini", draft.usage.prompt_tokens, draft.usage.completion_tokens),
+        rel=1e-3,
     )
 
 
@@ -208,3 +209,15 @@ def test_injection_in_notes_changes_nothing(meccanica, workspace, server, tmp_pa
     assert [c.id for c in attacked.citations] == [c.id for c in baseline.citations]
     sent = server.requests[-1]["body"]["messages"][1]["content"]
     assert sent.count("<note>") == 1 and sent.count("</note>") == 1  # delimiters not forged
+
+
+@pytest.mark.parametrize("method", ["json_schema", "json_mode", "function_calling"])
+def test_answers_cut_by_the_length_limit_are_re_asked(food, workspace, server, tmp_path, method):
+    server.script.append(cut())
+    draft = draft_roadmap(
+        food, workspace, writer=writer_for(server, tmp_path, structured_output=method)
+    )
+    assert len(server.requests) == 12 and draft.usage.llm_calls == 12
+    assert draft.sections[0].markdown.startswith("For Pastificio Esempio S.p.A.")
+    assert server.requests[0]["body"]["max_tokens"] == 1200  # also for servers that ignore
+    assert server.requests[0]["body"]["max_completion_tokens"] == 1200  # the newer name

@@ -124,6 +124,9 @@ def chat_model(settings: Settings) -> Any:
             "the model writer needs OPENAI_API_KEY or a base URL "
             "(DIH_AI_BASE_URL) of an OpenAI-compatible server"
         )
+    if settings.base_url:
+        # many OpenAI-compatible servers (llama.cpp, older vLLM) only read `max_tokens`
+        common["extra_body"] = {"max_tokens": settings.max_output_tokens}
     return ChatOpenAI(
         model=settings.model, base_url=settings.base_url, api_key=key or "not-needed", **common
     )
@@ -351,6 +354,12 @@ class LLMWriter:
 
         try:
             out = self._structured().invoke(messages)
+        except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as error:
+            usage = error.completion.usage
+            used_in = usage.prompt_tokens if usage else prompt_tokens
+            used_out = usage.completion_tokens if usage else 0
+            self._count(tally, used_in, used_out)
+            return None, "", f"{type(error).__name__}: the answer was cut or filtered"
         except openai.APIError as error:
             raise WriterError(
                 f"model call for section {section_id} failed after "
@@ -361,12 +370,7 @@ class LLMWriter:
         usage = getattr(raw, "usage_metadata", None) or {}
         used_in = int(usage.get("input_tokens", prompt_tokens))
         used_out = int(usage.get("output_tokens", 0))
-        tally.usage.prompt_tokens += used_in
-        tally.usage.completion_tokens += used_out
-        tally.usage.llm_calls += 1
-        tally.usage.cost_usd = round(
-            tally.usage.cost_usd + cost_usd(self.model_name, used_in, used_out), 6
-        )
+        self._count(tally, used_in, used_out)
         parsed = out.get("parsed")
         raw_text = str(getattr(raw, "content", "") or "")
         if out.get("parsing_error") is not None or not isinstance(parsed, SectionAnswer):
@@ -374,6 +378,14 @@ class LLMWriter:
         if key is not None and self.cache is not None:
             self.cache.put(key, {"parsed": parsed.model_dump(), "raw": raw_text})
         return parsed, raw_text, None
+
+    def _count(self, tally: _Tally, prompt_tokens: int, completion_tokens: int) -> None:
+        tally.usage.prompt_tokens += prompt_tokens
+        tally.usage.completion_tokens += completion_tokens
+        tally.usage.llm_calls += 1
+        tally.usage.cost_usd = round(
+            tally.usage.cost_usd + cost_usd(self.model_name, prompt_tokens, completion_tokens), 6
+        )
 
     def _problems(
         self, answer: SectionAnswer, data: WriterInput, sources: list[Source], context: str
