@@ -197,6 +197,22 @@ def _structure(draft: RoadmapDraft) -> float:
     return round((present + in_order + non_empty) / 3, 4)
 
 
+def _blocks(markdown: str) -> list[str]:
+    """Paragraphs (blank-line separated), each heading joined to the paragraph under it: a
+    citation in a case's heading covers the paragraph that describes it."""
+    blocks: list[str] = []
+    heading = ""
+    for part in re.split(r"\n\s*\n", markdown):
+        if part.lstrip().startswith("#") and "\n" not in part.strip():
+            heading = part.strip()
+            continue
+        blocks.append(f"{heading}\n{part}" if heading else part)
+        heading = ""
+    if heading:
+        blocks.append(heading)
+    return blocks
+
+
 def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float, float]:
     cases = workspace.corpus.cases
     text = "\n".join(s.markdown for s in draft.sections)
@@ -206,29 +222,32 @@ def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float,
     about = with_citation = 0
     titles = [c.title.lower() for c in (cases[i.id] for i in draft.citations if i.id in cases)]
     for section in draft.sections:
-        for sentence in _SENTENCE.split(section.markdown):
-            ids = CASE_CITATION.findall(sentence)
-            mentions = section.id == "case_studies" or any(
-                t[:40] in sentence.lower() for t in titles
-            )
-            if mentions and sentence.strip() and not sentence.lstrip().startswith("#"):
-                about += 1
-                with_citation += bool(ids)
-            if not ids:
-                continue
-            source = " ".join(
-                cases[i].body + " " + json.dumps(cases[i].model_dump(mode="json"))
-                for i in ids
-                if i in cases
-            )
-            figures = [
-                f
-                for f in numbers_in(CASE_CITATION.sub(" ", sentence))
-                if not (f.isdigit() and int(f) <= 10)
-            ]
-            allowed = numbers_in(source)
-            checked += len(figures)
-            supported += sum(f in allowed for f in figures)
+        for block in _blocks(section.markdown):
+            block_cited = bool(CASE_CITATION.search(block))
+            for sentence in _SENTENCE.split(block):
+                ids = CASE_CITATION.findall(sentence)
+                text = sentence.strip()
+                mentions = section.id == "case_studies" or any(
+                    t[:40] in sentence.lower() for t in titles
+                )
+                if mentions and text and not text.startswith("#"):
+                    about += 1
+                    with_citation += bool(ids) or block_cited
+                if not ids:
+                    continue
+                source = " ".join(
+                    cases[i].body + " " + json.dumps(cases[i].model_dump(mode="json"))
+                    for i in ids
+                    if i in cases
+                )
+                figures = [
+                    f
+                    for f in numbers_in(CASE_CITATION.sub(" ", sentence))
+                    if not (f.isdigit() and int(f) <= 10)
+                ]
+                allowed = numbers_in(source)
+                checked += len(figures)
+                supported += sum(f in allowed for f in figures)
     figures_ok = supported / checked if checked else 1.0
     case_cited = with_citation / about if about else 1.0
     return round(resolve, 4), round(figures_ok, 4), round(case_cited, 4)
