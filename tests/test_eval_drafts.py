@@ -145,3 +145,36 @@ def test_eval_cli_run_and_compare(self_reference: Path, tmp_path: Path, workspac
         text=True,
     )
     assert done.returncode == 0 and "no case got worse" in done.stdout
+
+
+def test_llm_judge_through_chatopenai(self_reference: Path, workspace) -> None:
+    from dih_ai.config import Settings
+    from dih_ai.evaluation.judge import LLMJudge
+    from tests.fake_openai import Action, FakeOpenAI
+
+    server = FakeOpenAI().start()
+    try:
+        server.script.append(
+            Action(
+                "answer",
+                {"faithfulness": 4, "specificity": 3, "actionability": 5, "rationale": "ok"},
+            )
+        )
+        judge = LLMJudge(
+            Settings(
+                backend="openai",
+                base_url=server.base_url,
+                api_key="k",
+                model="judge-model",
+                cache=False,
+            )
+        )
+        run = evaluate_drafts(
+            self_reference, workspace, name="judged", writer=OfflineWriter(), judge=judge
+        )
+    finally:
+        server.stop()
+    assert run.cases[0].judge == {"faithfulness": 4, "specificity": 3, "actionability": 5}
+    assert run.judge_model == "judge-model" and run.mean["judge_actionability"] == 5
+    body = server.requests[0]["body"]
+    assert body["temperature"] == 0 and "faithfulness" in body["messages"][0]["content"]
