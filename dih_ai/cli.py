@@ -205,6 +205,69 @@ def draft(
 
 
 @app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="Assessment files, folders, JSONL or CSV.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the drafts.")] = Path("drafts"),
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
+    backend: Annotated[Backend, typer.Option("--backend", envvar="DIH_AI_BACKEND")] = Backend.auto,
+    model: Annotated[str | None, typer.Option("--model")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url")] = None,
+    k: Annotated[int, typer.Option("--k", min=0, max=20)] = 5,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Draft many companies; resumable: rerun the same command and only what is missing is done.
+
+    Each draft is written as soon as it is done (<company>.json and .md); batch-status.jsonl
+    logs every company (drafted, already drafted, invalid input, failed) and
+    batch-summary.json the totals. Exit 0 all drafted, 1 some failed, 2 some invalid input.
+
+    Example: dih-ai batch assessments/ --out drafts/ --concurrency 8
+    """
+    from dih_ai.batch import run_batch
+    from dih_ai.pipeline import make_writer
+
+    try:
+        settings = _settings(backend, model, base_url)
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        writer = make_writer(settings)
+        if hasattr(writer, "_structured"):
+            writer._structured()  # create the client once, before the worker threads
+    except DihAiError as error:
+        _fail(error)
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        task = progress.add_task("drafting", total=None)
+        progress.start()
+
+    def on_result(result) -> None:
+        if progress is not None:
+            progress.advance(task)
+        elif result.status in ("failed", "invalid_input"):
+            typer.echo(f"{result.status}: {result.message}", err=True)
+
+    try:
+        summary = run_batch(
+            paths, workspace, out, writer=writer, concurrency=concurrency, on_result=on_result, k=k
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
+    for result in summary.results:
+        if progress is not None and result.status in ("failed", "invalid_input"):
+            typer.echo(f"{result.status}: {result.message}", err=True)
+    typer.echo(summary.text())
+    if summary.count("invalid_input"):
+        raise typer.Exit(2)
+    if summary.count("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
 def retrieve(
     path: Annotated[Path, typer.Argument(help="One assessment file.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cases.")] = 5,

