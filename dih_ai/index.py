@@ -141,9 +141,12 @@ class CaseIndex:
 
     def _recreate_folder(self, cause: Exception) -> Any:
         import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
 
         assert self.path is not None
         self.rebuild_reason = f"index folder unreadable ({type(cause).__name__}); rebuilt"
+        SharedSystemClient.clear_system_cache()  # drop the cached handle on the broken folder
+        self._store = None
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(self.path), settings=_client_settings())
@@ -196,7 +199,12 @@ class CaseIndex:
         try:
             reason = self.rebuild_reason or self._mismatch()
         except Exception as exc:
-            reason = f"collection unreadable ({type(exc).__name__})"
+            if self.path is None:  # a server: start the collection again
+                reason = f"collection unreadable ({type(exc).__name__})"
+            else:  # an embedded folder: start the folder again
+                self._client = self._recreate_folder(exc)
+                reason = self.rebuild_reason
+        reason = reason or self.rebuild_reason  # the folder may have been recreated on open
         if reason:
             self._reset_collection()
             report.rebuilt_because = reason
