@@ -57,6 +57,7 @@ class FakeOpenAI:
     script: deque[Action] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    latency: float = 0.0  # seconds added to every answer
 
     @property
     def base_url(self) -> str:
@@ -78,6 +79,8 @@ class FakeOpenAI:
                     {"path": self.path, "body": body, "headers": dict(self.headers)}
                 )
                 action = fake.script.popleft() if fake.script else None
+                if fake.latency:
+                    time.sleep(fake.latency)
                 fake.respond(self, body, action)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -1,0 +1,56 @@
+"""Tokens per draft with the default prompts (counted by tiktoken, nothing sent) and the
+cost at list prices for two common models.
+
+Run: .venv/bin/python bench/bench_tokens.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from _machine import describe  # noqa: E402
+
+MODELS = ("gpt-4o-mini", "gpt-4.1")
+
+
+def main() -> None:
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.config import Settings
+    from dih_ai.pipeline import Workspace, prepare
+    from dih_ai.tokens import count_tokens
+    from dih_ai.writers.llm import LLMWriter, cost_usd
+
+    print(f"machine: {describe()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace.open(index_dir=Path(tmp) / "index")
+        refs = sorted((ROOT / "evals" / "references").glob("*/reference.json"))
+        import json
+
+        section_tokens = [
+            count_tokens(s["markdown"]) for r in refs for s in json.loads(r.read_text())["sections"]
+        ]
+        typical = round(sum(section_tokens) / len(section_tokens))
+        print(
+            f"completion estimate: {typical} tokens per section (mean of the reference "
+            "roadmaps' sections)"
+        )
+        for name in ("officina-meccanica.yaml", "food-en.json"):
+            data, _ = prepare(load_assessment(ROOT / "examples" / "assessments" / name), workspace)
+            for model in MODELS:
+                writer = LLMWriter(Settings(backend="openai", model=model, api_key="unused"))
+                calls = writer.estimate(data)
+                prompt = sum(c.prompt_tokens for c in calls)
+                completion = typical * len(calls)
+                print(
+                    f"{name} {model}: {len(calls)} calls, {prompt} prompt tokens, "
+                    f"~{completion} completion tokens, ~${cost_usd(model, prompt, completion):.3f}"
+                    f" per draft (upper bound on prompts: earlier sections at the output limit)"
+                )
+
+
+if __name__ == "__main__":
+    main()
