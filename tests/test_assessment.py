@@ -131,10 +131,12 @@ def test_unreadable_files_give_one_line(tmp_path, name, content, expected) -> No
     assert expected in problems[0]
 
 
-def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
-    path = tmp_path / "huge.yaml"
-    path.write_text("notes: '" + "x" * 3_000_000 + "'\n")
-    assert "the limit is 2,000,000 bytes" in _problems(path)[0]
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path, examples: Path) -> None:
+    data = _sample(examples)
+    data["notes"] = "x" * 5_000_000  # a 5 MB notes field
+    path = _write(tmp_path, "huge.json", data)
+    problems = _problems(path)
+    assert len(problems) == 1 and "the limit is 2,000,000 bytes" in problems[0]
 
 
 def test_missing_path(tmp_path: Path) -> None:
