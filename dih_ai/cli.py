@@ -66,6 +66,18 @@ ChromaOpt = Annotated[
 ]
 
 
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        envvar="DIH_AI_BACKEND",
+        help="offline, openai, or auto (a model when one is configured).",
+    ),
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name.")]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")]
+
+
 def _fail(error: DihAiError) -> None:
     if isinstance(error, InputError):
         for problem in error.problems:
@@ -157,18 +169,9 @@ def draft(
         Path | None,
         typer.Option("--baseline", help="The same company's earlier (T0) assessment file."),
     ] = None,
-    backend: Annotated[
-        Backend,
-        typer.Option(
-            "--backend",
-            help="offline, openai, or auto (a model when one is configured).",
-            envvar="DIH_AI_BACKEND",
-        ),
-    ] = Backend.auto,
-    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
-    ] = None,
+    backend: BackendOpt = Backend.auto,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -209,9 +212,9 @@ def batch(
     paths: Annotated[list[Path], typer.Argument(help="Assessment files, folders, JSONL or CSV.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the drafts.")] = Path("drafts"),
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
-    backend: Annotated[Backend, typer.Option("--backend", envvar="DIH_AI_BACKEND")] = Backend.auto,
-    model: Annotated[str | None, typer.Option("--model")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url")] = None,
+    backend: BackendOpt = Backend.auto,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     k: Annotated[int, typer.Option("--k", min=0, max=20)] = 5,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
@@ -425,9 +428,9 @@ def eval_drafts(
         Path | None,
         typer.Option("--cases", help="Reference cases folder (default: bundled evals/references)."),
     ] = None,
-    backend: Annotated[Backend, typer.Option("--backend", envvar="DIH_AI_BACKEND")] = Backend.auto,
-    model: Annotated[str | None, typer.Option("--model")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url")] = None,
+    backend: BackendOpt = Backend.auto,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     judge: Annotated[
         bool, typer.Option("--judge", help="Also score with an LLM judge (needs a model).")
     ] = False,
