@@ -56,6 +56,7 @@ class Readiness(BaseModel):
     gates: list[Gate]
     dma_overall: float | None = None
     dma_band: str | None = None
+    dma_scores: dict[str, float] = Field(default_factory=dict, description="the six DMA scores")
     components: list[Component] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     dma_change: dict[str, float] | None = Field(
@@ -230,6 +231,7 @@ def analyse(assessment: Assessment, baseline: Assessment | None = None) -> Readi
         gates=[_gate(gid, spec, values, language) for gid, spec in rules["gates"].items()],
         dma_overall=overall,
         dma_band=dma_band(overall),
+        dma_scores={d: values[f"dma.{d}"] for d in DMA_DIMENSIONS},
         components=components,
         gaps=_gaps(assessment, values),
         dma_change=dma_change(baseline, assessment) if baseline else None,

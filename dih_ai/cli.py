@@ -31,6 +31,8 @@ app.add_typer(eval_app, name="eval")
 
 class DraftFormat(StrEnum):
     md = "md"
+    html = "html"
+    docx = "docx"
     json = "json"
 
 
@@ -162,7 +164,9 @@ def validate(
 @app.command()
 def draft(
     path: Annotated[Path, typer.Argument(help="One assessment file.")],
-    fmt: Annotated[DraftFormat, typer.Option("--format", help="md or json.")] = DraftFormat.md,
+    fmt: Annotated[
+        DraftFormat, typer.Option("--format", help="md, html, docx or json.")
+    ] = DraftFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
     k: Annotated[int, typer.Option("--k", min=0, max=20, help="Cases to retrieve.")] = 5,
     baseline: Annotated[
@@ -204,6 +208,21 @@ def draft(
         result = draft_roadmap(assessment, workspace, k=k, baseline=before, settings=settings)
     except DihAiError as error:
         _fail(error)
+    if fmt is DraftFormat.docx:
+        from dih_ai.documents import to_docx
+
+        if out is None:
+            typer.echo("--format docx needs --out FILE.docx", err=True)
+            raise typer.Exit(2)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(to_docx(result))
+        typer.echo(f"wrote {out}", err=True)
+        return
+    if fmt is DraftFormat.html:
+        from dih_ai.documents import to_html
+
+        _write(to_html(result), out)
+        return
     _write(to_json(result) if fmt is DraftFormat.json else to_markdown(result), out)
 
 

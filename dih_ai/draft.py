@@ -113,3 +113,13 @@ class RoadmapDraft(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON object of docs/formats.md."""
         return self.model_dump(mode="json")
+
+    def _repr_markdown_(self) -> str:
+        from dih_ai.render import to_markdown
+
+        return to_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from dih_ai.documents import to_html
+
+        return to_html(self)

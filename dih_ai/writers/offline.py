@@ -149,7 +149,7 @@ def build_context(data: WriterInput) -> dict[str, Any]:
             "cost": _cost(i.cost_eur, language),
             "citations": i.citations,
             "horizon": i.horizon,
-            "why": i.why or "",
+            "why": (i.why or "").rstrip(". "),
         }
 
     horizons = [
