@@ -36,8 +36,9 @@ def test_docx_has_headings_initiative_tables_and_references(food, workspace) -> 
         h for h in headings if h in {s.title for s in draft.sections}
     ]
     assert "Cited sources" in headings
+    header = ["Initiative", "Use case", "AI Act risk", "Effort", "KPIs"]
     initiative_rows = sum(
-        len(t.rows) - 1 for t in document.tables if t.rows[0].cells[0].text == "Initiative"
+        len(t.rows) - 1 for t in document.tables if [c.text for c in t.rows[0].cells] == header
     )
     assert initiative_rows == len(draft.initiatives)
     refs = [p.text for p in document.paragraphs if p.text.startswith("[cs-")]
