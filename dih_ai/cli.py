@@ -42,6 +42,17 @@ class Backend(StrEnum):
     openai = "openai"
 
 
+class Language(StrEnum):
+    it = "it"
+    en = "en"
+
+
+LangOpt = Annotated[
+    Language | None,
+    typer.Option("--lang", help="Write the draft in this language (default: the assessment's)."),
+]
+
+
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
@@ -173,6 +184,7 @@ def draft(
         Path | None,
         typer.Option("--baseline", help="The same company's earlier (T0) assessment file."),
     ] = None,
+    lang: LangOpt = None,
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -199,6 +211,8 @@ def draft(
 
     try:
         assessment = load_assessment(path)
+        if lang is not None:
+            assessment = assessment.model_copy(update={"language": lang.value})
         before = load_assessment(baseline) if baseline else None
         settings = _settings(backend, model, base_url)
         workspace = _workspace(corpus, index_dir, chroma_url)

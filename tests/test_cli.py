@@ -124,3 +124,19 @@ def test_demo_writes_markdown_and_json(tmp_path: Path, index_dir: Path) -> None:
     md = tmp_path / "demo" / "officina-meccanica-esempio.md"
     assert str(md) in done.stdout
     assert "scrittore offline" in md.read_text()
+
+
+def test_draft_in_the_other_language(examples: Path, index_dir: Path) -> None:
+    done = run(
+        "draft",
+        str(examples / "officina-meccanica.yaml"),
+        "--lang",
+        "en",
+        "--format",
+        "json",
+        "--index-dir",
+        str(index_dir),
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["language"] == "en" and data["sections"][0]["title"] == "AI summary"
