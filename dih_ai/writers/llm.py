@@ -191,6 +191,31 @@ def source_text(source: Source) -> str:
     return f"{head}\nresults: {results}\n{as_data(study.body)}"
 
 
+@dataclass(frozen=True)
+class _Blocks:
+    """The prompt blocks of one writer input, rendered once per draft."""
+
+    company: str
+    plan: str
+    sources: dict[int, str]
+
+    @classmethod
+    def of(cls, data: WriterInput) -> _Blocks:
+        return cls(
+            _company_block(data),
+            _plan_block(data),
+            {s.number: source_text(s) for s in data.sources},
+        )
+
+    @property
+    def context(self) -> str:
+        """What figures may also come from: the company and the plan."""
+        return self.company + "\n" + self.plan
+
+    def texts(self, sources: list[Source]) -> dict[int, str]:
+        return {s.number: self.sources[s.number] for s in sources}
+
+
 class LLMWriter:
     """Writes the sections with a chat model; validates, repairs, budgets, caches."""
 
@@ -231,6 +256,7 @@ class LLMWriter:
         sources: list[Source],
         previous: list[Section],
         short: bool,
+        blocks: _Blocks,
     ) -> dict[str, Any]:
         def prior(section: Section) -> str:
             text = section.markdown
@@ -240,9 +266,9 @@ class LLMWriter:
 
         none = "(nessuna)" if data.language == "it" else "(none)"
         return {
-            "company": _company_block(data),
-            "plan": _plan_block(data),
-            "sources": "\n\n".join(source_text(s) for s in sources) or none,
+            "company": blocks.company,
+            "plan": blocks.plan,
+            "sources": "\n\n".join(blocks.sources[s.number] for s in sources) or none,
             "notes": as_data(data.notes) if data.notes else none,
             "previous": "\n\n".join(prior(s) for s in previous) or none,
             "section_id": section_id,
@@ -272,16 +298,23 @@ class LLMWriter:
         )
 
     def fit(
-        self, data: WriterInput, prompts: PromptSet, section_id: str, previous: list[Section]
+        self,
+        data: WriterInput,
+        prompts: PromptSet,
+        section_id: str,
+        previous: list[Section],
+        blocks: _Blocks | None = None,
     ) -> tuple[list[Any], int, list[Source]]:
         """The messages for a section within the per-call budget: shorten earlier sections
         first, then drop the least relevant sources; fail when the minimum does not fit."""
+        blocks = blocks or _Blocks.of(data)
         budget = self.settings.max_prompt_tokens_per_call
         sources = list(data.sources)
         short = False
         while True:
             messages = self._messages(
-                prompts, self._variables(data, prompts, section_id, sources, previous, short)
+                prompts,
+                self._variables(data, prompts, section_id, sources, previous, short, blocks),
             )
             tokens = self._tokens(messages)
             if tokens <= budget:
@@ -301,10 +334,11 @@ class LLMWriter:
         """The calls a draft will make, with prompt tokens counted by tiktoken before anything
         is sent. Earlier sections are estimated at the output limit each (an upper bound)."""
         prompts = load_prompts(data.language)
+        blocks = _Blocks.of(data)
         plans: list[CallPlan] = []
         filler: list[Section] = []
         for section_id in SECTION_IDS:
-            _, tokens, sources = self.fit(data, prompts, section_id, filler)
+            _, tokens, sources = self.fit(data, prompts, section_id, filler, blocks)
             plans.append(
                 CallPlan(
                     section_id,
@@ -388,7 +422,7 @@ class LLMWriter:
         )
 
     def _problems(
-        self, answer: SectionAnswer, data: WriterInput, sources: list[Source], context: str
+        self, answer: SectionAnswer, data: WriterInput, sources: list[Source], blocks: _Blocks
     ) -> list[str]:
         numbers = {s.number for s in sources}
         it = data.language == "it"
@@ -401,8 +435,8 @@ class LLMWriter:
                 if it
                 else f"sources {invalid} do not exist; cite only: {valid}"
             )
-        texts = {s.number: source_text(s) for s in sources}
-        for sentence, number, figure in unsupported_figures(answer.markdown, texts, context):
+        texts = blocks.texts(sources)
+        for sentence, number, figure in unsupported_figures(answer.markdown, texts, blocks.context):
             problems.append(
                 f"la cifra {figure} attribuita alla fonte [{number}] non compare nella fonte: "
                 f"«{sentence[:120]}»"
@@ -419,7 +453,7 @@ class LLMWriter:
         self,
         answer: SectionAnswer,
         sources: list[Source],
-        context: str,
+        blocks: _Blocks,
         section_id: str,
         tally: _Tally,
         language: str,
@@ -427,8 +461,9 @@ class LLMWriter:
         """Last resort after the re-asks: drop what cannot stand, and say so."""
         numbers = {s.number for s in sources}
         markdown = answer.markdown
-        texts = {s.number: source_text(s) for s in sources}
-        for sentence, number, figure in unsupported_figures(markdown, texts, context):
+        for sentence, number, figure in unsupported_figures(
+            markdown, blocks.texts(sources), blocks.context
+        ):
             markdown = markdown.replace(sentence, "")
             tally.warnings.append(
                 f"section {section_id}: removed a sentence whose figure "
@@ -459,16 +494,16 @@ class LLMWriter:
         section_id: str,
         previous: list[Section],
         tally: _Tally,
+        blocks: _Blocks,
     ) -> Section:
         from langchain_core.messages import AIMessage, HumanMessage
 
-        messages, _, sources = self.fit(data, prompts, section_id, previous)
+        messages, _, sources = self.fit(data, prompts, section_id, previous, blocks)
         if len(sources) < len(data.sources):
             tally.warnings.append(
                 f"section {section_id}: {len(data.sources) - len(sources)} "
                 "least relevant sources left out to fit the token budget"
             )
-        context = _company_block(data) + "\n" + _plan_block(data)
         answer: SectionAnswer | None = None
         for attempt in range(self.settings.repair_attempts + 1):
             answer, raw, error = self._call(messages, tally, section_id)
@@ -477,7 +512,7 @@ class LLMWriter:
                     f"invalid answer ({error}); return the object with `markdown` and `citations`"
                 ]
             else:
-                problems = self._problems(answer, data, sources, context)
+                problems = self._problems(answer, data, sources, blocks)
                 if not problems:
                     break
             if attempt == self.settings.repair_attempts:
@@ -494,7 +529,7 @@ class LLMWriter:
                 "writer's text is used"
             )
             return self.fallback.section(data, section_id)
-        markdown = self._repair(answer, sources, context, section_id, tally, data.language)
+        markdown = self._repair(answer, sources, blocks, section_id, tally, data.language)
         by_number = {s.number: s.study.id for s in sources}
         markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", markdown)
         cited = [by_number[n] for n in cited_numbers(answer.markdown) if n in by_number]
@@ -509,9 +544,10 @@ class LLMWriter:
         """Write every section in order, each with the earlier ones in view."""
         prompts = load_prompts(data.language)
         tally = _Tally()
+        blocks = _Blocks.of(data)
         sections: list[Section] = []
         for section_id in SECTION_IDS:
-            sections.append(self._section(data, prompts, section_id, sections, tally))
+            sections.append(self._section(data, prompts, section_id, sections, tally, blocks))
         if price_of(self.model_name) is None:
             tally.warnings.append(
                 f"no list price for model '{self.model_name}': cost not counted (data/prices.yaml)"
