@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 NUMBER_CITATION = re.compile(r"\[(\d{1,3})\]")
+CASE_CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")  # a case cited by id in a draft
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _WORDS = {

@@ -98,6 +98,8 @@ class CaseIndex:
         self.collection_name = collection
         self._client: Any = None
         self._store: Chroma | None = None
+        self._count: int | None = None  # chunk count, cached between writes
+        self.rebuild_reason: str | None = None  # set when the folder had to be started again
 
     # -- connection ---------------------------------------------------------------------
     @property
@@ -151,8 +153,6 @@ class CaseIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(self.path), settings=_client_settings())
 
-    rebuild_reason: str | None = None
-
     def store(self) -> Chroma:
         """The LangChain vector store over the collection."""
         if self._store is None:
@@ -197,14 +197,14 @@ class CaseIndex:
         """Bring the index in step with `corpus`, embedding only what changed."""
         report = SyncReport()
         try:
-            reason = self.rebuild_reason or self._mismatch()
+            reason = self._mismatch()
         except Exception as exc:
             if self.path is None:  # a server: start the collection again
                 reason = f"collection unreadable ({type(exc).__name__})"
-            else:  # an embedded folder: start the folder again
+            else:  # an embedded folder: start the folder again (sets rebuild_reason)
                 self._client = self._recreate_folder(exc)
-                reason = self.rebuild_reason
-        reason = reason or self.rebuild_reason  # the folder may have been recreated on open
+                reason = None
+        reason = self.rebuild_reason or reason  # the folder may have been recreated on open
         if reason:
             self._reset_collection()
             report.rebuilt_because = reason
@@ -272,8 +272,6 @@ class CaseIndex:
         if self._count is None:
             self._count = int(self._collection().count())
         return self._count
-
-    _count: int | None = None
 
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk (for the lexical side of retrieval)."""

@@ -14,6 +14,7 @@ from dih_ai.config import Settings
 from dih_ai.corpus import Corpus, corpus_hash, load_corpus
 from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft
 from dih_ai.errors import InputError, Problem
+from dih_ai.grounding import CASE_CITATION
 from dih_ai.plan import Plan, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser
 from dih_ai.resources import default_corpus_dir
@@ -23,8 +24,6 @@ from dih_ai.writers import Source, Writer, WriterInput, WrittenDraft
 
 if TYPE_CHECKING:
     from dih_ai.index import CaseIndex
-
-CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
 
 
 @dataclass
@@ -110,11 +109,11 @@ def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
             )
             return ""
 
-        return CITATION.sub(replace, markdown)
+        return CASE_CITATION.sub(replace, markdown)
 
     for section in written.sections:
         section.markdown = clean(section.markdown, f"section {section.id}")
-        section.citations = [c for c in dict.fromkeys(CITATION.findall(section.markdown))]
+        section.citations = [c for c in dict.fromkeys(CASE_CITATION.findall(section.markdown))]
     for initiative in written.initiatives:
         bad = [c for c in initiative.citations if c not in allowed]
         for c in bad:

@@ -22,12 +22,11 @@ from dih_ai.assessment.load import load_assessment
 from dih_ai.corpus import corpus_hash
 from dih_ai.draft import Initiative, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
-from dih_ai.grounding import numbers_in
+from dih_ai.grounding import CASE_CITATION, numbers_in
 from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Writer
 
-CASE_CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 TITLE_MATCH = 0.6
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from dih_ai.analysis import label
 from dih_ai.draft import Initiative, Section
+from dih_ai.grounding import CASE_CITATION
 from dih_ai.resources import TEMPLATES_DIR, load_data
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import (
@@ -24,7 +25,6 @@ from dih_ai.writers import (
 )
 
 PROMPT_VERSION = "offline-templates-v1"
-CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")
 PERSONAL_DATA_USE_CASES = {"genai_customer_service", "production_scheduling"}
 
 
@@ -103,7 +103,6 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     plan = data.plan
     readiness = plan.readiness
     catalogue = load_data("use_cases.yaml")["use_cases"]
-    source_ids = {s.study.id for s in data.sources}
     by_use_case = sources_by_use_case(data.sources)
     initiatives = cited_initiatives(data)
 
@@ -246,7 +245,6 @@ def build_context(data: WriterInput) -> dict[str, Any]:
             {"id": s.study.id, "title": s.study.title} for s in data.sources if s.study.visitable
         ][:3],
         "_initiatives": initiatives,
-        "_source_ids": source_ids,
     }
 
 
@@ -281,7 +279,7 @@ class OfflineWriter:
         module = _environment(self.templates_dir).get_template(f"{language}.md.j2").module
         markdown = str(getattr(module, section_id)(context)).strip()
         markdown = re.sub(r"\n{3,}", "\n\n", markdown)
-        cited = list(dict.fromkeys(CITATION.findall(markdown)))
+        cited = list(dict.fromkeys(CASE_CITATION.findall(markdown)))
         return Section(
             id=section_id,
             title=_t("sections", section_id, language),
