@@ -205,3 +205,11 @@ def test_load_assessment_raises_with_every_problem(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_assessment(path)
     assert len(info.value.problems) >= 3
+
+
+def test_malformed_csv_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text("company.id,notes\nalfa," + "x" * 200_000 + "\n")  # over csv's field limit
+    problems = _problems(path)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:")
+    assert "invalid CSV: field larger than field limit" in problems[0]

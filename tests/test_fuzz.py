@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dih_ai.assessment.load import load_assessments
@@ -83,6 +83,7 @@ def test_mutated_assessment_never_crashes(path: tuple, value: Any, suffix: str) 
 
 
 @settings(max_examples=150, deadline=None)
+@example(content=b"\r\x01", suffix=".csv")  # once crashed the CSV reader
 @given(
     content=st.binary(max_size=400), suffix=st.sampled_from([".json", ".yaml", ".jsonl", ".csv"])
 )

@@ -300,13 +300,17 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
                 yield where, exc
     elif kind == "csv":
         text = _read_text(path, MAX_BATCH_FILE_BYTES)
-        reader = csv.DictReader(io.StringIO(text))
-        for row in reader:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            for row in reader:
+                where = f"{source}:{reader.line_num}"
+                try:
+                    yield where, _unflatten(row, where)
+                except InputError as exc:
+                    yield where, exc
+        except csv.Error as exc:  # malformed CSV: stop at the bad line, keep what was read
             where = f"{source}:{reader.line_num}"
-            try:
-                yield where, _unflatten(row, where)
-            except InputError as exc:
-                yield where, exc
+            yield where, InputError([Problem(where, "", f"invalid CSV: {exc}")])
     else:
         raise InputError(
             [Problem(source, "", "unknown file type; expected .yaml, .yml, .json, .jsonl or .csv")]
