@@ -69,6 +69,16 @@ class Readiness(BaseModel):
         """The gates to fix before AI."""
         return [g for g in self.gates if not g.passed]
 
+    def _repr_markdown_(self) -> str:
+        from dih_ai.notebook import readiness_markdown
+
+        return readiness_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from dih_ai.notebook import readiness_html
+
+        return readiness_html(self)
+
 
 def _rules() -> dict[str, Any]:
     return load_data("readiness.yaml")

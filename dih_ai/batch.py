@@ -25,6 +25,7 @@ from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.render import to_json, to_markdown
 from dih_ai.writers import Writer
 
+BATCH_FORMATS = ("json", "md", "html", "docx")
 Status = Literal["drafted", "already_drafted", "invalid_input", "failed"]
 
 
@@ -78,10 +79,21 @@ def output_stem(loaded: LoadedAssessment) -> str:
     return a.company.id if a.dma.stage == "T0" else f"{a.company.id}-{a.dma.stage.lower()}"
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, content: str | bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
+
+
+def _render(draft: RoadmapDraft, fmt: str) -> str | bytes:
+    if fmt == "md":
+        return to_markdown(draft)
+    from dih_ai.documents import to_docx, to_html
+
+    return to_html(draft) if fmt == "html" else to_docx(draft)
 
 
 def _already_drafted(path: Path, company_id: str) -> bool:
@@ -97,16 +109,32 @@ def run_batch(
     workspace: Workspace,
     out: Path,
     *,
-    writer: Writer,
+    writer: Writer | None = None,
     concurrency: int = 4,
-    formats: tuple[str, ...] = ("json", "md"),
+    formats: Iterable[str] = ("json", "md"),
     on_result: Callable[[CompanyResult], None] | None = None,
     k: int = 5,
+    language: str | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> BatchSummary:
-    """Draft every assessment in `paths` into `out`, skipping those already drafted."""
+    """Draft every assessment in `paths` into `out`, skipping those already drafted.
+
+    `formats`: any of json, md, html, docx; the JSON is always written, last (its presence
+    marks a company done). `language` writes every draft in it instead of the assessment's.
+    Without a `writer`, the environment chooses one (see `make_writer`). `on_start` gets the
+    number of companies (for a progress bar), `on_result` each company's result.
+    """
+    from dih_ai.pipeline import make_writer
+
+    unknown = sorted(set(formats) - set(BATCH_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
+    writer = writer or make_writer()
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     loaded = load_assessments(paths)
+    if on_start:
+        on_start(len(loaded.assessments) + len({p.file for p in loaded.problems}))
     results: list[CompanyResult] = []
     lock = threading.Lock()
     status_log = out / "batch-status.jsonl"
@@ -127,6 +155,8 @@ def run_batch(
 
     def one(item: LoadedAssessment) -> CompanyResult:
         assessment = item.assessment
+        if language:
+            assessment = assessment.model_copy(update={"language": language})
         stem = output_stem(item)
         json_path = out / f"{stem}.json"
         if _already_drafted(json_path, assessment.company.id):
@@ -150,9 +180,9 @@ def run_batch(
                 seconds=round(time.perf_counter() - began, 3),
             )
         outputs = []
-        if "md" in formats:
-            _write_atomic(out / f"{stem}.md", to_markdown(draft))
-            outputs.append(str(out / f"{stem}.md"))
+        for fmt in (f for f in BATCH_FORMATS if f in formats and f != "json"):
+            _write_atomic(out / f"{stem}.{fmt}", _render(draft, fmt))
+            outputs.append(str(out / f"{stem}.{fmt}"))
         _write_atomic(json_path, to_json(draft))  # last: its presence means "done"
         outputs.insert(0, str(json_path))
         return CompanyResult(

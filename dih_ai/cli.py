@@ -109,6 +109,28 @@ def _write(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
+def _emit(document, fmt: DraftFormat, out: Path | None) -> None:
+    """Write a draft or deep dive in the format asked, to a file or stdout."""
+    from dih_ai.render import to_json, to_markdown
+
+    if fmt is DraftFormat.docx:
+        from dih_ai.documents import to_docx
+
+        if out is None:
+            typer.echo("--format docx needs --out FILE.docx", err=True)
+            raise typer.Exit(2)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(to_docx(document))
+        typer.echo(f"wrote {out}", err=True)
+        return
+    if fmt is DraftFormat.html:
+        from dih_ai.documents import to_html
+
+        _write(to_html(document), out)
+        return
+    _write(to_json(document) if fmt is DraftFormat.json else to_markdown(document), out)
+
+
 def _workspace(corpus: Path | None, index_dir: Path | None, chroma_url: str | None):
     from dih_ai.pipeline import Workspace
 
@@ -137,7 +159,11 @@ def _dry_run(assessment, workspace, settings, k, baseline) -> None:
         return
     data, _ = prepare(assessment, workspace, k=k, baseline=baseline)
     writer = LLMWriter(settings)
-    calls = writer.estimate(data)
+    _print_calls(writer, writer.estimate(data))
+
+
+def _print_calls(writer, calls) -> None:
+    """The --dry-run table: calls, prompt tokens, output limit, sources, cost."""
     typer.echo(f"model {writer.model_name} ({writer.method}); nothing sent")
     typer.echo(f"{'section':<16} {'prompt':>7} {'max out':>8} {'sources':>7} {'cost $':>9}")
     for call in calls:
@@ -207,7 +233,6 @@ def draft(
     """
     from dih_ai.assessment.load import load_assessment
     from dih_ai.pipeline import draft_roadmap
-    from dih_ai.render import to_json, to_markdown
 
     try:
         assessment = load_assessment(path)
@@ -222,28 +247,21 @@ def draft(
         result = draft_roadmap(assessment, workspace, k=k, baseline=before, settings=settings)
     except DihAiError as error:
         _fail(error)
-    if fmt is DraftFormat.docx:
-        from dih_ai.documents import to_docx
-
-        if out is None:
-            typer.echo("--format docx needs --out FILE.docx", err=True)
-            raise typer.Exit(2)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(to_docx(result))
-        typer.echo(f"wrote {out}", err=True)
-        return
-    if fmt is DraftFormat.html:
-        from dih_ai.documents import to_html
-
-        _write(to_html(result), out)
-        return
-    _write(to_json(result) if fmt is DraftFormat.json else to_markdown(result), out)
+    _emit(result, fmt, out)
 
 
 @app.command()
 def batch(
     paths: Annotated[list[Path], typer.Argument(help="Assessment files, folders, JSONL or CSV.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the drafts.")] = Path("drafts"),
+    formats: Annotated[
+        list[DraftFormat] | None,
+        typer.Option(
+            "--format",
+            help="md, html or docx, repeatable (default md); the JSON is always written.",
+        ),
+    ] = None,
+    lang: LangOpt = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
@@ -255,11 +273,14 @@ def batch(
 ) -> None:
     """Draft many companies; resumable: rerun the same command and only what is missing is done.
 
-    Each draft is written as soon as it is done (<company>.json and .md); batch-status.jsonl
-    logs every company (drafted, already drafted, invalid input, failed) and
-    batch-summary.json the totals. Exit 0 all drafted, 1 some failed, 2 some invalid input.
+    Each draft is written as soon as it is done (<company>.json, and .md, .html or .docx as
+    asked); batch-status.jsonl logs every company (drafted, already drafted, invalid input,
+    failed) and batch-summary.json the totals. Exit 0 all drafted, 1 some failed, 2 some
+    invalid input.
 
-    Example: dih-ai batch assessments/ --out drafts/ --concurrency 8
+    Examples:
+      dih-ai batch assessments/ --out drafts/ --concurrency 8
+      dih-ai batch call-2026.jsonl --out drafts/ --format html --format docx --backend openai
     """
     from dih_ai.batch import run_batch
     from dih_ai.pipeline import make_writer
@@ -280,6 +301,10 @@ def batch(
         task = progress.add_task("drafting", total=None)
         progress.start()
 
+    def on_start(total: int) -> None:
+        if progress is not None:
+            progress.update(task, total=total)
+
     def on_result(result) -> None:
         if progress is not None:
             progress.advance(task)
@@ -288,7 +313,16 @@ def batch(
 
     try:
         summary = run_batch(
-            paths, workspace, out, writer=writer, concurrency=concurrency, on_result=on_result, k=k
+            paths,
+            workspace,
+            out,
+            writer=writer,
+            concurrency=concurrency,
+            on_result=on_result,
+            k=k,
+            formats=("json", *(f.value for f in formats or [DraftFormat.md])),
+            language=lang.value if lang else None,
+            on_start=on_start,
         )
     finally:
         if progress is not None:
@@ -301,6 +335,108 @@ def batch(
         raise typer.Exit(2)
     if summary.count("failed"):
         raise typer.Exit(1)
+
+
+@app.command("deep-dive")
+def deep_dive_command(
+    draft_path: Annotated[
+        Path, typer.Argument(metavar="DRAFT", help="A draft JSON (dih-ai draft --format json).")
+    ],
+    initiative_id: Annotated[
+        str, typer.Argument(metavar="INITIATIVE_ID", help="e.g. uc-predictive-maintenance.")
+    ],
+    fmt: Annotated[
+        DraftFormat, typer.Option("--format", help="md, html, docx or json.")
+    ] = DraftFormat.md,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
+    assessment_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--assessment",
+            help="The draft's assessment: company profile, goals and notes, the company's name.",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Start date YYYY-MM-DD: dates the milestones."),
+    ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option("--lang", help="Language (default: the draft's; another needs --assessment)."),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=0, max=10, help="Cases to cite.")] = 3,
+    backend: BackendOpt = Backend.auto,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Print the calls, prompt tokens and estimated cost; send nothing."
+        ),
+    ] = False,
+    corpus: CorpusOpt = None,
+    index_dir: IndexOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Expand one initiative of a draft into an implementation plan (Deep Dive): phases,
+    activities, roles, data and infrastructure, risks, milestones, KPIs with the baselines to
+    measure, cited cases. An unknown INITIATIVE_ID lists the draft's initiatives.
+
+    Examples:
+      dih-ai deep-dive out/meccanica.json uc-predictive-maintenance --start 2027-01-11
+      dih-ai deep-dive out/meccanica.json gate-data --format html --out dd.html
+      dih-ai deep-dive out/meccanica.json ai-literacy --assessment meccanica.yaml --lang en
+    """
+    import datetime as dt
+
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.deep_dive import deep_dive, find_initiative, load_draft
+    from dih_ai.errors import Problem
+
+    try:
+        try:
+            begin = dt.date.fromisoformat(start) if start else None
+        except ValueError:
+            raise InputError(
+                [Problem("--start", start or "", "expected a date as YYYY-MM-DD")]
+            ) from None
+        draft_doc = load_draft(draft_path)
+        find_initiative(draft_doc, initiative_id, str(draft_path))
+        assessment = load_assessment(assessment_path) if assessment_path else None
+        settings = _settings(backend, model, base_url)
+        if dry_run and settings.resolved_backend() == "offline":
+            typer.echo("offline writer: no model calls, no tokens, no cost")
+            return
+        workspace = _workspace(corpus, index_dir, chroma_url)
+        if dry_run:
+            from dih_ai.deep_dive import prepare_deep_dive
+            from dih_ai.writers.llm import LLMWriter, SectionJob
+
+            writer = LLMWriter(settings)
+            data = prepare_deep_dive(
+                draft_doc,
+                initiative_id,
+                workspace,
+                assessment=assessment,
+                start=begin,
+                k=k,
+                language=lang.value if lang else None,
+            )[0]
+            _print_calls(writer, writer.estimate(SectionJob.deep_dive(data, writer.fallback)))
+            return
+        result = deep_dive(
+            draft_doc,
+            initiative_id,
+            workspace,
+            assessment=assessment,
+            settings=settings,
+            start=begin,
+            k=k,
+            language=lang.value if lang else None,
+        )
+    except DihAiError as error:
+        _fail(error)
+    _emit(result, fmt, out)
 
 
 @app.command()

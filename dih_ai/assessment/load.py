@@ -184,7 +184,8 @@ def _kind(data: Any) -> str:
     )
 
 
-def _read_text(path: Path, limit: int) -> str:
+def read_text(path: Path, limit: int, what: str = "one assessment") -> str:
+    """A UTF-8 input file's text, or an `InputError` (too big, binary, not UTF-8, empty)."""
     size = path.stat().st_size
     if size > limit:
         raise InputError(
@@ -200,11 +201,12 @@ def _read_text(path: Path, limit: int) -> str:
             [Problem(str(path), "", f"not UTF-8 text (byte {exc.start}); expected UTF-8")]
         ) from None
     if not text.strip():
-        raise InputError([Problem(str(path), "", "empty file; expected one assessment")])
+        raise InputError([Problem(str(path), "", f"empty file; expected {what}")])
     return text
 
 
-def _parse_json(text: str, source: str) -> Any:
+def parse_json(text: str, source: str) -> Any:
+    """JSON, or an `InputError` naming line and column."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -283,10 +285,10 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
     kind = SUFFIXES.get(path.suffix.lower())
     source = str(path)
     if kind in ("yaml", "json"):
-        text = _read_text(path, MAX_FILE_BYTES)
-        yield source, _parse_json(text, source) if kind == "json" else _parse_yaml(text, source)
+        text = read_text(path, MAX_FILE_BYTES)
+        yield source, parse_json(text, source) if kind == "json" else _parse_yaml(text, source)
     elif kind == "jsonl":
-        text = _read_text(path, MAX_BATCH_FILE_BYTES)
+        text = read_text(path, MAX_BATCH_FILE_BYTES)
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -295,11 +297,11 @@ def _records(path: Path) -> Iterator[tuple[str, Any]]:
                 yield where, InputError([Problem(where, "", "record over the 2 MB limit")])
                 continue
             try:
-                yield where, _parse_json(line, where)
+                yield where, parse_json(line, where)
             except InputError as exc:
                 yield where, exc
     elif kind == "csv":
-        text = _read_text(path, MAX_BATCH_FILE_BYTES)
+        text = read_text(path, MAX_BATCH_FILE_BYTES)
         reader = csv.DictReader(io.StringIO(text, newline=""))
         try:
             for row in reader:

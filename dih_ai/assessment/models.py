@@ -203,3 +203,13 @@ class Assessment(_Strict):
     data_for_ai: DataForAI | None = None
     goals: Annotated[list[ShortText], Field(max_length=MAX_GOALS)] = Field(default_factory=list)
     notes: Annotated[str, StringConstraints(max_length=MAX_NOTES_CHARS)] | None = None
+
+    def _repr_markdown_(self) -> str:
+        from dih_ai.notebook import assessment_markdown
+
+        return assessment_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from dih_ai.notebook import assessment_html
+
+        return assessment_html(self)

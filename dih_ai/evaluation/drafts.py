@@ -110,6 +110,16 @@ class EvalRun(BaseModel):
     cases: list[CaseScores]
     mean: dict[str, float]
 
+    def _repr_markdown_(self) -> str:
+        from dih_ai.evaluation.report import markdown_report
+
+        return markdown_report(self)
+
+    def _repr_html_(self) -> str:
+        from dih_ai.evaluation.report import html_report
+
+        return html_report(self)
+
 
 def load_references(folder: Path) -> list[ReferenceCase]:
     """Every reference case under `folder` (one subfolder each)."""

@@ -62,6 +62,9 @@ class RetrievalReport(BaseModel):
         lines += [f"{a.arm:<8} {a.recall:9.3f}  {a.ndcg:7.3f}" for a in self.arms]
         return "\n".join(lines)
 
+    def _repr_markdown_(self) -> str:
+        return "```\n" + self.table() + "\n```\n"
+
 
 def recall_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
     """Share of the relevant cases (grade >= 1) found in the first k."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +29,9 @@ from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Source, WriterInput, WrittenDraft, cited_initiatives
 from dih_ai.writers.offline import OfflineWriter, labels
 from dih_ai.writers.prompts import PromptSet, as_data, load_prompts
+
+if TYPE_CHECKING:
+    from dih_ai.deep_dive import DeepDiveInput, WrittenDeepDive
 
 MESSAGE_OVERHEAD_TOKENS = 4
 PREVIOUS_SECTION_CHARS = 600  # when the budget is tight, earlier sections are shortened
@@ -192,15 +196,15 @@ def source_text(source: Source) -> str:
 
 
 @dataclass(frozen=True)
-class _Blocks:
-    """The prompt blocks of one writer input, rendered once per draft."""
+class PromptBlocks:
+    """The prompt blocks of one document, rendered once per document."""
 
     company: str
     plan: str
     sources: dict[int, str]
 
     @classmethod
-    def of(cls, data: WriterInput) -> _Blocks:
+    def of(cls, data: WriterInput) -> PromptBlocks:
         return cls(
             _company_block(data),
             _plan_block(data),
@@ -214,6 +218,62 @@ class _Blocks:
 
     def texts(self, sources: list[Source]) -> dict[int, str]:
         return {s.number: self.sources[s.number] for s in sources}
+
+
+@dataclass(frozen=True)
+class SectionJob:
+    """One document to write section by section: a roadmap draft or a deep dive."""
+
+    language: str
+    prompts: PromptSet
+    section_ids: tuple[str, ...]
+    titles: dict[str, str]
+    blocks: PromptBlocks
+    sources: list[Source]
+    notes: str | None
+    fallback: Callable[[str], Section]  # the offline text of a section
+
+    @classmethod
+    def roadmap(cls, data: WriterInput, fallback: OfflineWriter) -> SectionJob:
+        """The AI sections of a roadmap draft."""
+        return cls(
+            language=data.language,
+            prompts=load_prompts(data.language),
+            section_ids=SECTION_IDS,
+            titles={k: v[data.language] for k, v in labels()["sections"].items()},
+            blocks=PromptBlocks.of(data),
+            sources=list(data.sources),
+            notes=data.notes,
+            fallback=lambda section_id: fallback.section(data, section_id),
+        )
+
+    @classmethod
+    def deep_dive(cls, data: DeepDiveInput, fallback: OfflineWriter) -> SectionJob:
+        """The sections of a deep dive on one initiative."""
+        from dih_ai.deep_dive import DEEP_DIVE_SECTION_IDS
+
+        profile = {k: v for k, v in data.profile.items() if k != "goals" and v is not None}
+        company = "\n".join(
+            [f"company: {data.company_alias}", *(f"{k}: {v}" for k, v in profile.items())]
+            + (
+                ["goals: " + "; ".join(as_data(g) for g in data.profile["goals"])]
+                if data.profile.get("goals")
+                else []
+            )
+        )
+        plan = json.dumps(
+            data.plan.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
+        )
+        return cls(
+            language=data.language,
+            prompts=load_prompts(data.language, kind="deep_dive"),
+            section_ids=DEEP_DIVE_SECTION_IDS,
+            titles={k: v[data.language] for k, v in labels()["deep_dive_sections"].items()},
+            blocks=PromptBlocks(company, plan, {s.number: source_text(s) for s in data.sources}),
+            sources=list(data.sources),
+            notes=data.notes,
+            fallback=lambda section_id: fallback.deep_dive_section(data, section_id),
+        )
 
 
 class LLMWriter:
@@ -250,13 +310,11 @@ class LLMWriter:
     # -- prompts and budgets -------------------------------------------------------------
     def _variables(
         self,
-        data: WriterInput,
-        prompts: PromptSet,
+        job: SectionJob,
         section_id: str,
         sources: list[Source],
         previous: list[Section],
         short: bool,
-        blocks: _Blocks,
     ) -> dict[str, Any]:
         def prior(section: Section) -> str:
             text = section.markdown
@@ -264,16 +322,16 @@ class LLMWriter:
                 text = text[:PREVIOUS_SECTION_CHARS] + " [...]"
             return f"## {section.title}\n{text}"
 
-        none = "(nessuna)" if data.language == "it" else "(none)"
+        none = "(nessuna)" if job.language == "it" else "(none)"
         return {
-            "company": blocks.company,
-            "plan": blocks.plan,
-            "sources": "\n\n".join(blocks.sources[s.number] for s in sources) or none,
-            "notes": as_data(data.notes) if data.notes else none,
+            "company": job.blocks.company,
+            "plan": job.blocks.plan,
+            "sources": "\n\n".join(job.blocks.sources[s.number] for s in sources) or none,
+            "notes": as_data(job.notes) if job.notes else none,
             "previous": "\n\n".join(prior(s) for s in previous) or none,
             "section_id": section_id,
-            "section_title": labels()["sections"][section_id][data.language],
-            "guidance": prompts.guidance[section_id],
+            "section_title": job.titles[section_id],
+            "guidance": job.prompts.guidance[section_id],
         }
 
     def _messages(self, prompts: PromptSet, variables: dict[str, Any]) -> list[Any]:
@@ -298,23 +356,16 @@ class LLMWriter:
         )
 
     def fit(
-        self,
-        data: WriterInput,
-        prompts: PromptSet,
-        section_id: str,
-        previous: list[Section],
-        blocks: _Blocks | None = None,
+        self, job: SectionJob, section_id: str, previous: list[Section]
     ) -> tuple[list[Any], int, list[Source]]:
         """The messages for a section within the per-call budget: shorten earlier sections
         first, then drop the least relevant sources; fail when the minimum does not fit."""
-        blocks = blocks or _Blocks.of(data)
         budget = self.settings.max_prompt_tokens_per_call
-        sources = list(data.sources)
+        sources = list(job.sources)
         short = False
         while True:
             messages = self._messages(
-                prompts,
-                self._variables(data, prompts, section_id, sources, previous, short, blocks),
+                job.prompts, self._variables(job, section_id, sources, previous, short)
             )
             tokens = self._tokens(messages)
             if tokens <= budget:
@@ -330,15 +381,15 @@ class LLMWriter:
                     f"per-call budget is {budget} (DIH_AI_MAX_PROMPT_TOKENS_PER_CALL)"
                 )
 
-    def estimate(self, data: WriterInput) -> list[CallPlan]:
-        """The calls a draft will make, with prompt tokens counted by tiktoken before anything
-        is sent. Earlier sections are estimated at the output limit each (an upper bound)."""
-        prompts = load_prompts(data.language)
-        blocks = _Blocks.of(data)
+    def estimate(self, data: WriterInput | SectionJob) -> list[CallPlan]:
+        """The calls a draft (or any section job) will make, with prompt tokens counted by
+        tiktoken before anything is sent. Earlier sections are estimated at the output limit
+        each (an upper bound)."""
+        job = data if isinstance(data, SectionJob) else SectionJob.roadmap(data, self.fallback)
         plans: list[CallPlan] = []
         filler: list[Section] = []
-        for section_id in SECTION_IDS:
-            _, tokens, sources = self.fit(data, prompts, section_id, filler, blocks)
+        for section_id in job.section_ids:
+            _, tokens, sources = self.fit(job, section_id, filler)
             plans.append(
                 CallPlan(
                     section_id,
@@ -421,11 +472,10 @@ class LLMWriter:
             tally.usage.cost_usd + cost_usd(self.model_name, prompt_tokens, completion_tokens), 6
         )
 
-    def _problems(
-        self, answer: SectionAnswer, data: WriterInput, sources: list[Source], blocks: _Blocks
-    ) -> list[str]:
+    def _problems(self, answer: SectionAnswer, job: SectionJob, sources: list[Source]) -> list[str]:
         numbers = {s.number for s in sources}
-        it = data.language == "it"
+        it = job.language == "it"
+        blocks = job.blocks
         problems = []
         invalid = sorted((set(cited_numbers(answer.markdown)) | set(answer.citations)) - numbers)
         if invalid:
@@ -445,7 +495,7 @@ class LLMWriter:
                 f'"{sentence[:120]}"'
             )
         found = language_of(answer.markdown)
-        if found and found != data.language:
+        if found and found != job.language:
             problems.append("scrivi in italiano" if it else "write in English")
         return problems
 
@@ -453,7 +503,7 @@ class LLMWriter:
         self,
         answer: SectionAnswer,
         sources: list[Source],
-        blocks: _Blocks,
+        blocks: PromptBlocks,
         section_id: str,
         tally: _Tally,
         language: str,
@@ -488,20 +538,14 @@ class LLMWriter:
         return markdown
 
     def _section(
-        self,
-        data: WriterInput,
-        prompts: PromptSet,
-        section_id: str,
-        previous: list[Section],
-        tally: _Tally,
-        blocks: _Blocks,
+        self, job: SectionJob, section_id: str, previous: list[Section], tally: _Tally
     ) -> Section:
         from langchain_core.messages import AIMessage, HumanMessage
 
-        messages, _, sources = self.fit(data, prompts, section_id, previous, blocks)
-        if len(sources) < len(data.sources):
+        messages, _, sources = self.fit(job, section_id, previous)
+        if len(sources) < len(job.sources):
             tally.warnings.append(
-                f"section {section_id}: {len(data.sources) - len(sources)} "
+                f"section {section_id}: {len(job.sources) - len(sources)} "
                 "least relevant sources left out to fit the token budget"
             )
         answer: SectionAnswer | None = None
@@ -512,7 +556,7 @@ class LLMWriter:
                     f"invalid answer ({error}); return the object with `markdown` and `citations`"
                 ]
             else:
-                problems = self._problems(answer, data, sources, blocks)
+                problems = self._problems(answer, job, sources)
                 if not problems:
                     break
             if attempt == self.settings.repair_attempts:
@@ -528,37 +572,55 @@ class LLMWriter:
                 f"{self.settings.repair_attempts + 1} attempts; the offline "
                 "writer's text is used"
             )
-            return self.fallback.section(data, section_id)
-        markdown = self._repair(answer, sources, blocks, section_id, tally, data.language)
+            return job.fallback(section_id)
+        markdown = self._repair(answer, sources, job.blocks, section_id, tally, job.language)
         by_number = {s.number: s.study.id for s in sources}
         markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", markdown)
         cited = [by_number[n] for n in cited_numbers(answer.markdown) if n in by_number]
         return Section(
             id=section_id,
-            title=labels()["sections"][section_id][data.language],
+            title=job.titles[section_id],
             markdown=markdown.strip(),
             citations=list(dict.fromkeys(cited)),
         )
 
-    def write(self, data: WriterInput) -> WrittenDraft:
-        """Write every section in order, each with the earlier ones in view."""
-        prompts = load_prompts(data.language)
+    def write_sections(self, job: SectionJob) -> tuple[list[Section], Usage, list[str]]:
+        """Write every section of a job in order, each with the earlier ones in view."""
         tally = _Tally()
-        blocks = _Blocks.of(data)
         sections: list[Section] = []
-        for section_id in SECTION_IDS:
-            sections.append(self._section(data, prompts, section_id, sections, tally, blocks))
+        for section_id in job.section_ids:
+            sections.append(self._section(job, section_id, sections, tally))
         if price_of(self.model_name) is None:
             tally.warnings.append(
                 f"no list price for model '{self.model_name}': cost not counted (data/prices.yaml)"
             )
         if tally.cached_calls:
             tally.warnings.append(f"{tally.cached_calls} answers came from the cache")
+        return sections, tally.usage, tally.warnings
+
+    def write_deep_dive(self, data: DeepDiveInput) -> WrittenDeepDive:
+        """Write the deep-dive sections over its plan and cited cases."""
+        from dih_ai.deep_dive import WrittenDeepDive
+
+        job = SectionJob.deep_dive(data, self.fallback)
+        sections, usage, warnings = self.write_sections(job)
+        return WrittenDeepDive(
+            sections=sections,
+            usage=usage,
+            model=self.model_name,
+            prompt_version=job.prompts.version,
+            warnings=warnings,
+        )
+
+    def write(self, data: WriterInput) -> WrittenDraft:
+        """Write the roadmap's AI sections."""
+        job = SectionJob.roadmap(data, self.fallback)
+        sections, usage, warnings = self.write_sections(job)
         return WrittenDraft(
             sections=sections,
             initiatives=cited_initiatives(data),
-            usage=tally.usage,
+            usage=usage,
             model=self.model_name,
-            prompt_version=prompts.version,
-            warnings=tally.warnings,
+            prompt_version=job.prompts.version,
+            warnings=warnings,
         )

@@ -5,9 +5,10 @@ line of the summary)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -24,7 +25,11 @@ from dih_ai.writers import (
     sources_by_use_case,
 )
 
+if TYPE_CHECKING:
+    from dih_ai.deep_dive import DeepDiveInput, WrittenDeepDive
+
 PROMPT_VERSION = "offline-templates-v1"
+DEEP_DIVE_VERSION = "offline-deep-dive-v1"
 PERSONAL_DATA_USE_CASES = {"genai_customer_service", "production_scheduling"}
 
 
@@ -248,6 +253,95 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     }
 
 
+def _quote(text: str) -> str:
+    """Markdown text (paragraphs or a list) as the body of a block quote."""
+    lines = [line.strip() for line in text.splitlines()]
+    if all(not line or line.startswith("- ") for line in lines):
+        return "\n> ".join(line for line in lines if line)
+    paragraphs = (p.strip().replace("\n", " ") for p in text.split("\n\n") if p.strip())
+    return "\n>\n> ".join(paragraphs)
+
+
+def _sentence(text: str) -> str:
+    """Text as a sentence: capital first letter, final period."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def deep_dive_context(data: DeepDiveInput) -> dict[str, Any]:
+    """The deep-dive template context: the plan in reader words, the cited cases."""
+    from dih_ai.corpus import split_sections
+    from dih_ai.deep_dive import relevant_results
+
+    language = data.language
+    plan = data.plan
+    i = plan.initiative
+    roles = {r.id: r.title for r in plan.roles}
+    end = plan.start + dt.timedelta(weeks=plan.total_weeks) if plan.start else None
+    sources = []
+    for source in data.sources:
+        view = _source_view(source, language)
+        lessons = dict(split_sections(source.study.body)).get("Lezioni apprese", "")
+        view["lessons"] = _quote(lessons) if lessons else ""
+        sources.append(view)
+    return {
+        "label": labels()["offline_label"][language],
+        "alias": data.company_alias,
+        "i": {
+            "title": i.title,
+            "horizon": _t("horizons", i.horizon, language),
+            "process_area": _t("process_areas", i.process_area, language),
+            "description": _sentence(i.description),
+            "why": (i.why or "-").rstrip(". "),
+            "effort": _t("effort", i.effort, language),
+            "cost": _cost(i.cost_eur, language),
+        },
+        "total_weeks": plan.total_weeks,
+        "start": plan.start.isoformat() if plan.start else None,
+        "end": end.isoformat() if end else None,
+        "ai_act": {
+            "label": _t("ai_act", plan.ai_act.risk_class, language),
+            "duties": plan.ai_act.duties,
+            "raised_when": plan.ai_act.raised_when,
+        }
+        if plan.ai_act
+        else None,
+        "prerequisites": plan.open_prerequisites,
+        "funding": [f.model_dump() for f in plan.funding],
+        "phases": [
+            {**p.model_dump(), "roles": [roles.get(r, r) for r in p.roles]} for p in plan.phases
+        ],
+        "milestones": plan.milestones,
+        "roles": [
+            {
+                "title": r.title,
+                "does": r.does,
+                "phases": [p.title for p in plan.phases if p.id in r.phases],
+            }
+            for r in plan.roles
+        ],
+        "data_needed": plan.data_needed,
+        "infrastructure": plan.infrastructure,
+        "risks": [
+            {
+                "level": _t("risk_levels", r.level, language),
+                "risk": r.risk,
+                "mitigation": r.mitigation,
+            }
+            for r in plan.risks
+        ],
+        "kpis": plan.kpis,
+        "results": [
+            {"case_id": r.case_id, "text": _result_text(r, language)}
+            for r in relevant_results(plan)
+        ],
+        "sources": sources,
+    }
+
+
 def _t_band(band: str | None, language: str) -> str:
     for entry in load_data("readiness.yaml")["dma_bands"]:
         if entry["id"] == band:
@@ -271,18 +365,49 @@ class OfflineWriter:
             sections=sections, initiatives=context["_initiatives"], prompt_version=PROMPT_VERSION
         )
 
+    def write_deep_dive(self, data: DeepDiveInput) -> WrittenDeepDive:
+        """Render the deep-dive sections for `data`."""
+        from dih_ai.deep_dive import DEEP_DIVE_SECTION_IDS, WrittenDeepDive
+
+        context = deep_dive_context(data)
+        sections = [
+            self.deep_dive_section(data, section_id, context)
+            for section_id in DEEP_DIVE_SECTION_IDS
+        ]
+        return WrittenDeepDive(sections=sections, prompt_version=DEEP_DIVE_VERSION)
+
+    def deep_dive_section(
+        self, data: DeepDiveInput, section_id: str, context: dict[str, Any] | None = None
+    ) -> Section:
+        """Render one deep-dive section (the model writer's fallback)."""
+        return self._render(
+            context or deep_dive_context(data),
+            data.language,
+            section_id,
+            template=f"deep_dive_{data.language}.md.j2",
+            group="deep_dive_sections",
+        )
+
     def section(self, data: WriterInput, section_id: str) -> Section:
         """Render one section (the model writer's fallback when a model answer is unusable)."""
         return self._render(build_context(data), data.language, section_id)
 
-    def _render(self, context: dict[str, Any], language: str, section_id: str) -> Section:
-        module = _environment(self.templates_dir).get_template(f"{language}.md.j2").module
+    def _render(
+        self,
+        context: dict[str, Any],
+        language: str,
+        section_id: str,
+        template: str | None = None,
+        group: str = "sections",
+    ) -> Section:
+        environment = _environment(self.templates_dir)
+        module = environment.get_template(template or f"{language}.md.j2").module
         markdown = str(getattr(module, section_id)(context)).strip()
         markdown = re.sub(r"\n{3,}", "\n\n", markdown)
         cited = list(dict.fromkeys(CASE_CITATION.findall(markdown)))
         return Section(
             id=section_id,
-            title=_t("sections", section_id, language),
+            title=_t(group, section_id, language),
             markdown=markdown,
             citations=cited,
         )

@@ -47,14 +47,21 @@ def prompt_version(version: str = DEFAULT_VERSION, folder: str | None = None) ->
 
 @functools.cache
 def load_prompts(
-    language: str, version: str = DEFAULT_VERSION, folder: str | None = None
+    language: str,
+    version: str = DEFAULT_VERSION,
+    folder: str | None = None,
+    kind: str = "roadmap",
 ) -> PromptSet:
-    """Load `prompts/<version>/<language>/` as a chat template and section guidance."""
+    """Load `prompts/<version>/<language>/` as a chat template and section guidance.
+
+    `kind="deep_dive"` takes the system prompt and guidance from the `deep_dive/` subfolder
+    and shares the section template."""
     base = (Path(folder) if folder else prompts_dir()) / version / language
+    own = base / "deep_dive" if kind == "deep_dive" else base
     try:
-        system = (base / "system.txt").read_text(encoding="utf-8")
+        system = (own / "system.txt").read_text(encoding="utf-8")
         human = (base / "section.txt").read_text(encoding="utf-8")
-        guidance = yaml.safe_load((base / "sections.yaml").read_text(encoding="utf-8"))
+        guidance = yaml.safe_load((own / "sections.yaml").read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"prompt files missing in {base}: {exc.strerror}") from None
     template = ChatPromptTemplate.from_messages([("system", system), ("human", human)])

@@ -1,0 +1,679 @@
+"""Deep Dive: one initiative of a roadmap draft expanded into an implementation plan.
+
+The plan (phases and activities, roles, data and infrastructure, risks, milestones, KPIs with
+the baseline to measure) is decided without a model, from the hub's playbooks in
+`data/deep_dive.yaml`. A writer (offline templates or the model) then writes the sections over
+that plan and the cases it cites, with the validation rules of a draft: citations resolve to
+the given cases, figures attributed to a case are in it, the language holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dih_ai._version import __version__
+from dih_ai.assessment.load import parse_json, problems_from_validation, read_text
+from dih_ai.assessment.models import Assessment
+from dih_ai.config import Settings
+from dih_ai.corpus import CaseStudy, corpus_hash
+from dih_ai.draft import Citation, GeneratedBy, Initiative, RoadmapDraft, Section, Usage
+from dih_ai.errors import DihAiError, InputError, Problem
+from dih_ai.grounding import CASE_CITATION
+from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser
+from dih_ai.resources import load_data
+from dih_ai.retrieval import RetrievedCase, tokenize
+from dih_ai.writers import Source
+
+if TYPE_CHECKING:
+    from dih_ai.pipeline import Workspace
+
+DEEP_DIVE_SECTION_IDS: tuple[str, ...] = (
+    "objective",
+    "phases",
+    "resources",
+    "risks",
+    "kpis",
+    "reference_cases",
+)
+MAX_CASES = 3
+MAX_DRAFT_BYTES = 5_000_000
+RiskLevel = Literal["high", "medium", "low"]
+
+
+class Phase(BaseModel):
+    """One phase of the implementation, in weeks from the start (week 0)."""
+
+    id: str
+    title: str
+    start_week: int
+    end_week: int
+    activities: list[str]
+    roles: list[str] = Field(description="role ids, see `roles`")
+    deliverable: str
+
+
+class Role(BaseModel):
+    """Who is involved, what they do, in which phases."""
+
+    id: str
+    title: str
+    does: str
+    phases: list[str]
+
+
+class Risk(BaseModel):
+    """A risk of the initiative and how to contain it."""
+
+    level: RiskLevel
+    risk: str
+    mitigation: str
+
+
+class Milestone(BaseModel):
+    """The end of a phase: what is delivered, when."""
+
+    week: int
+    date: dt.date | None = None
+    title: str
+    phase: str
+
+
+class KPIPlan(BaseModel):
+    """A KPI, how to measure its baseline before the work starts, and the target."""
+
+    name: str
+    baseline: str = Field(description="how and over what period to measure the baseline")
+    target: str
+
+
+class CaseResult(BaseModel):
+    """A result a cited case reports: reference figures, not the company's target."""
+
+    case_id: str
+    kpi: str
+    baseline: float | None = None
+    value: float
+    unit: str = ""
+
+
+class FundingOption(BaseModel):
+    """A funding entry the draft proposed for the initiative, checked on the start date."""
+
+    id: str
+    name: str
+    intensity: str
+    valid_to: dt.date
+    open_at_start: bool = Field(description="open on the start date (today without one)")
+
+
+class AIActNote(BaseModel):
+    """The AI Act class of the initiative's use case, what raises it, the duties."""
+
+    risk_class: str
+    raised_when: str
+    duties: str
+
+
+class DeepDivePlan(BaseModel):
+    """Everything decided without a model: the writer words it, never changes it."""
+
+    initiative: Initiative
+    start: dt.date | None = None
+    total_weeks: int
+    phases: list[Phase]
+    roles: list[Role]
+    data_needed: list[str]
+    infrastructure: list[str]
+    risks: list[Risk]
+    milestones: list[Milestone]
+    kpis: list[KPIPlan]
+    case_results: list[CaseResult]
+    funding: list[FundingOption]
+    ai_act: AIActNote | None = None
+    open_prerequisites: list[str] = Field(
+        default_factory=list, description="enabling initiatives to finish first (failed gates)"
+    )
+
+
+class DeepDive(BaseModel):
+    """One initiative's implementation plan, with its written sections and cited cases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = 1
+    kind: Literal["deep_dive"] = "deep_dive"
+    company_id: str
+    language: Literal["it", "en"]
+    initiative_id: str
+    generated_by: GeneratedBy
+    plan: DeepDivePlan
+    sections: list[Section]
+    citations: list[Citation]
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_contract(self) -> DeepDive:
+        ids = tuple(s.id for s in self.sections)
+        if ids != DEEP_DIVE_SECTION_IDS:
+            raise ValueError(f"sections must be {list(DEEP_DIVE_SECTION_IDS)} in order, got {ids}")
+        known = {c.id for c in self.citations}
+        used = {cid for s in self.sections for cid in s.citations}
+        if used - known:
+            raise ValueError(
+                f"citations not listed in the top-level citations: {sorted(used - known)}"
+            )
+        return self
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON object (docs/formats.md, "Deep dive")."""
+        return self.model_dump(mode="json")
+
+    def _repr_markdown_(self) -> str:
+        from dih_ai.render import to_markdown
+
+        return to_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from dih_ai.documents import to_html
+
+        return to_html(self)
+
+
+class DeepDiveInput(BaseModel):
+    """What a deep-dive writer sees: the plan and the numbered cases. No company identity."""
+
+    company_alias: str
+    language: Literal["it", "en"]
+    profile: dict[str, Any] = Field(default_factory=dict, description="sector, size, goals")
+    notes: str | None = None
+    plan: DeepDivePlan
+    sources: list[Source]
+
+
+class WrittenDeepDive(BaseModel):
+    """A writer's deep-dive output."""
+
+    sections: list[Section]
+    usage: Usage = Field(default_factory=Usage)
+    model: str | None = None
+    prompt_version: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class DeepDiveWriter(Protocol):
+    """A writer that can also write deep dives (the offline and the model writer can)."""
+
+    backend: str
+
+    def write_deep_dive(self, data: DeepDiveInput) -> WrittenDeepDive:
+        """Write the deep-dive sections."""
+        ...
+
+
+# -- loading a draft -----------------------------------------------------------------------
+def load_draft(path: str | Path) -> RoadmapDraft:
+    """Read a draft JSON (as `dih-ai draft --format json` writes it); `InputError` if bad."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise InputError([Problem(source, "", "no such file; expected a draft JSON file")])
+    text = read_text(path, MAX_DRAFT_BYTES, "a draft JSON file")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        data = None
+    if data is None:
+        try:
+            parse_json(text, source)
+        except InputError as error:  # the same message, with what was expected
+            detail = error.problems[0].message
+            raise InputError(
+                [
+                    Problem(
+                        source, "", f"{detail}; expected a draft JSON (dih-ai draft --format json)"
+                    )
+                ]
+            ) from None
+    if not isinstance(data, dict) or "sections" not in data:
+        raise InputError(
+            [Problem(source, "", "not a draft; expected the JSON of `dih-ai draft --format json`")]
+        )
+    try:
+        return RoadmapDraft.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(source, exc)) from None
+
+
+def find_initiative(draft: RoadmapDraft, initiative_id: str, source: str = "draft") -> Initiative:
+    """The draft's initiative with this id; an `InputError` listing the ids otherwise."""
+    for initiative in draft.initiatives:
+        if initiative.id == initiative_id:
+            return initiative
+    known = ", ".join(i.id for i in draft.initiatives) or "none"
+    raise InputError(
+        [Problem(source, "initiatives", f"no initiative '{initiative_id}'; the draft has: {known}")]
+    )
+
+
+# -- the plan --------------------------------------------------------------------------------
+def _t(value: Any, language: str) -> str:
+    return str(value[language]) if isinstance(value, dict) else str(value)
+
+
+def playbook_for(initiative: Initiative) -> tuple[str, dict[str, Any]]:
+    """The playbook key and entry of `data/deep_dive.yaml` for an initiative."""
+    playbooks = load_data("deep_dive.yaml")
+    if initiative.use_case:
+        key = initiative.use_case
+        entry = playbooks["use_cases"].get(key)
+    else:
+        key = initiative.id.replace("-", "_")
+        entry = playbooks["enablers"].get(key)
+    if entry is None:
+        raise InputError(
+            [
+                Problem(
+                    "data/deep_dive.yaml",
+                    key,
+                    f"no playbook for initiative '{initiative.id}'",
+                )
+            ]
+        )
+    return key, entry
+
+
+def _results(studies: list[CaseStudy]) -> list[CaseResult]:
+    return [
+        CaseResult(case_id=s.id, kpi=r.kpi, baseline=r.baseline, value=r.value, unit=r.unit)
+        for s in studies
+        for r in s.results
+    ]
+
+
+def _funding(initiative: Initiative, start: dt.date, language: str) -> list[FundingOption]:
+    entries = {f["id"]: f for f in load_data("funding.yaml")["funding"]}
+    out = []
+    for fid in initiative.funding:
+        entry = entries.get(fid)
+        if entry is None:
+            continue
+        valid_to = entry["valid_to"]
+        valid_to = valid_to if isinstance(valid_to, dt.date) else dt.date.fromisoformat(valid_to)
+        out.append(
+            FundingOption(
+                id=fid,
+                name=_t(entry["name"], language),
+                intensity=_t(entry["intensity"], language),
+                valid_to=valid_to,
+                open_at_start=start <= valid_to,
+            )
+        )
+    return out
+
+
+def make_deep_dive_plan(
+    draft: RoadmapDraft,
+    initiative: Initiative,
+    studies: list[CaseStudy],
+    *,
+    start: dt.date | None = None,
+) -> DeepDivePlan:
+    """The implementation plan of one initiative, from its playbook. Deterministic."""
+    language = draft.language
+    _, entry = playbook_for(initiative)
+    roles_spec = load_data("deep_dive.yaml")["roles"]
+    phases: list[Phase] = []
+    week = 0
+    for spec in entry["phases"]:
+        phases.append(
+            Phase(
+                id=spec["id"],
+                title=_t(spec["title"], language),
+                start_week=week,
+                end_week=week + int(spec["weeks"]),
+                activities=[_t(a, language) for a in spec["activities"]],
+                roles=list(spec["roles"]),
+                deliverable=_t(spec["deliverable"], language),
+            )
+        )
+        week += int(spec["weeks"])
+    role_ids = list(dict.fromkeys(r for p in phases for r in p.roles))
+    roles = [
+        Role(
+            id=rid,
+            title=_t(roles_spec[rid]["title"], language),
+            does=_t(roles_spec[rid]["does"], language),
+            phases=[p.id for p in phases if rid in p.roles],
+        )
+        for rid in role_ids
+    ]
+    milestones = [
+        Milestone(
+            week=p.end_week,
+            date=start + dt.timedelta(weeks=p.end_week) if start else None,
+            title=p.deliverable,
+            phase=p.id,
+        )
+        for p in phases
+    ]
+    baselines = [_t(b, language) for b in entry["kpi_baselines"]]
+    kpis = [
+        KPIPlan(
+            name=k.name,
+            baseline=baselines[n] if n < len(baselines) else baselines[-1],
+            target=k.target,
+        )
+        for n, k in enumerate(initiative.kpis)
+    ]
+    ai_act = None
+    if initiative.use_case:
+        spec = load_data("use_cases.yaml")["use_cases"][initiative.use_case]["ai_act"]
+        duties = load_data("ai_act.yaml")["class_duties"]
+        ai_act = AIActNote(
+            risk_class=initiative.ai_act_risk,
+            raised_when=_t(spec["raised_when"], language),
+            duties=_t(duties.get(initiative.ai_act_risk, ""), language),
+        )
+    risks = [
+        Risk(
+            level=r["level"],
+            risk=_t(r["risk"], language),
+            mitigation=_t(r["mitigation"], language),
+        )
+        for r in entry["risks"]
+    ]
+    return DeepDivePlan(
+        initiative=initiative,
+        start=start,
+        total_weeks=week,
+        phases=phases,
+        roles=roles,
+        data_needed=[_t(d, language) for d in entry["data_needed"]],
+        infrastructure=[_t(d, language) for d in entry["infrastructure"]],
+        risks=risks,
+        milestones=milestones,
+        kpis=kpis,
+        case_results=_results(studies),
+        funding=_funding(initiative, start or dt.date.today(), language),
+        ai_act=ai_act,
+        open_prerequisites=list(initiative.prerequisites),
+    )
+
+
+# -- the cases -------------------------------------------------------------------------------
+def _query(initiative: Initiative, language: str) -> str:
+    if initiative.use_case:
+        spec = load_data("use_cases.yaml")["use_cases"][initiative.use_case]
+        return _t(spec["query"], "it")  # the corpus is Italian
+    return f"{initiative.title} {initiative.description}"
+
+
+def choose_cases(
+    draft: RoadmapDraft, initiative: Initiative, workspace: Workspace, k: int = MAX_CASES
+) -> tuple[list[Source], list[str]]:
+    """The cases the deep dive cites: the draft's citations of the initiative first, then the
+    best matching cases of the index (of the same use case, for a use case)."""
+    warnings: list[str] = []
+    cases = workspace.corpus.cases
+    chosen: list[RetrievedCase] = []
+    for cid in initiative.citations:
+        if cid not in cases:
+            warnings.append(f"case '{cid}' cited by the draft is no longer in the corpus")
+            continue
+        study = cases[cid]
+        chosen.append(
+            RetrievedCase(
+                id=cid,
+                title=study.title,
+                score=1.0,
+                reason="cited by the draft for this initiative"
+                if draft.language == "en"
+                else "citato dalla bozza per questa iniziativa",
+                path=study.path,
+                use_cases=list(study.ai_use_cases),
+                sector=study.sector,
+                size_band=study.size_band,
+            )
+        )
+    if len(chosen) < k:
+        hits = workspace.searcher.search_chunks([_query(initiative, draft.language)])
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        top = max((h.score for _, h in ranked), default=1.0) or 1.0
+        for cid, hit in ranked:
+            if len(chosen) >= k:
+                break
+            if cid in {c.id for c in chosen} or cid not in cases:
+                continue
+            study = cases[cid]
+            if initiative.use_case and initiative.use_case not in study.ai_use_cases:
+                continue
+            reason = (
+                f"matches the initiative ({', '.join(study.ai_use_cases)})"
+                if draft.language == "en"
+                else f"pertinente all'iniziativa ({', '.join(study.ai_use_cases)})"
+            )
+            chosen.append(
+                RetrievedCase(
+                    id=cid,
+                    title=study.title,
+                    score=round(hit.score / top, 4),
+                    reason=reason,
+                    path=study.path,
+                    use_cases=list(study.ai_use_cases),
+                    sector=study.sector,
+                    size_band=study.size_band,
+                )
+            )
+    sources = [
+        Source(number=n, case=c, study=cases[c.id]) for n, c in enumerate(chosen[:k], start=1)
+    ]
+    if not sources:
+        warnings.append("no case study matches this initiative: the deep dive cites none")
+    return sources, warnings
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in tokenize(text) if len(w) > 3}
+
+
+def relevant_results(plan: DeepDivePlan) -> list[CaseResult]:
+    """The case results whose KPI shares a word with one of the plan's KPIs."""
+    kpi_words = set().union(*(_words(k.name) for k in plan.kpis)) if plan.kpis else set()
+    return [r for r in plan.case_results if _words(r.kpi) & kpi_words]
+
+
+# -- the chain -------------------------------------------------------------------------------
+def _profile(assessment: Assessment | None, privacy: Pseudonymiser | None) -> dict[str, Any]:
+    if assessment is None or privacy is None:
+        return {}
+    company = assessment.company
+    return {
+        "sector": company.sector,
+        "subsector": company.subsector,
+        "size_band": company.size_band,
+        "employees": company.employees,
+        "goals": [privacy.scrub(g) for g in assessment.goals],
+    }
+
+
+def _in_language(draft: RoadmapDraft, assessment: Assessment | None, language: str) -> RoadmapDraft:
+    """The draft with its initiatives planned again in `language` (citations kept)."""
+    from dih_ai.analysis import analyse
+    from dih_ai.plan import make_plan
+
+    if assessment is None:
+        raise InputError(
+            [
+                Problem(
+                    "--lang",
+                    language,
+                    f"the draft is in '{draft.language}'; another language needs the "
+                    "draft's assessment (--assessment FILE)",
+                )
+            ]
+        )
+    safe = Pseudonymiser(assessment.company).scrub_assessment(assessment)
+    safe = safe.model_copy(update={"language": language})
+    cited = {i.id: i.citations for i in draft.initiatives}
+    initiatives = [
+        i.model_copy(update={"citations": cited.get(i.id, [])})
+        for i in make_plan(safe, analyse(safe)).initiatives
+    ]
+    return draft.model_copy(update={"language": language, "initiatives": initiatives})
+
+
+def _restore(text: str, name: str) -> str:
+    return text.replace(TOKEN, name)
+
+
+def clean_citations(sections: list[Section], allowed: set[str]) -> list[str]:
+    """Drop every case citation not in `allowed` from the sections; return warnings."""
+    warnings: list[str] = []
+    for section in sections:
+
+        def replace(match: Any, where: str = section.id) -> str:
+            if match.group(1) in allowed:
+                return str(match.group(0))
+            warnings.append(f"section {where}: removed citation of '{match.group(1)}'")
+            return ""
+
+        section.markdown = CASE_CITATION.sub(replace, section.markdown)
+        section.citations = list(dict.fromkeys(CASE_CITATION.findall(section.markdown)))
+    return warnings
+
+
+def prepare_deep_dive(
+    draft: RoadmapDraft,
+    initiative_id: str,
+    workspace: Workspace,
+    *,
+    assessment: Assessment | None = None,
+    start: dt.date | None = None,
+    k: int = MAX_CASES,
+    language: str | None = None,
+) -> tuple[DeepDiveInput, list[str]]:
+    """The writer's input of a deep dive (plan and numbered cases, no identity), and the
+    warnings found on the way. See `deep_dive` for the arguments."""
+    find_initiative(draft, initiative_id)
+    privacy = None
+    if assessment is not None:
+        if assessment.company.id != draft.company_id:
+            raise InputError(
+                [
+                    Problem(
+                        "assessment",
+                        "company.id",
+                        f"'{assessment.company.id}' is not the company of the draft "
+                        f"('{draft.company_id}')",
+                    )
+                ]
+            )
+        privacy = Pseudonymiser(assessment.company)
+    if language and language != draft.language:
+        draft = _in_language(draft, assessment, language)
+    initiative = find_initiative(draft, initiative_id)
+    sources, warnings = choose_cases(draft, initiative, workspace, k)
+    plan = make_deep_dive_plan(draft, initiative, [s.study for s in sources], start=start)
+    for option in plan.funding:
+        if not option.open_at_start:
+            warnings.append(
+                f"funding '{option.id}' closed on {option.valid_to}, before "
+                + (f"the start ({start})" if start else "today")
+            )
+    notes = None
+    if assessment is not None and privacy is not None and assessment.notes:
+        notes = privacy.scrub(assessment.notes)
+    data = DeepDiveInput(
+        company_alias=TOKEN,
+        language=draft.language,
+        profile=_profile(assessment, privacy),
+        notes=notes,
+        plan=plan,
+        sources=sources,
+    )
+    return data, warnings
+
+
+def deep_dive(
+    draft: RoadmapDraft,
+    initiative_id: str,
+    workspace: Workspace,
+    *,
+    assessment: Assessment | None = None,
+    writer: DeepDiveWriter | None = None,
+    settings: Settings | None = None,
+    start: dt.date | None = None,
+    k: int = MAX_CASES,
+    language: str | None = None,
+) -> DeepDive:
+    """Expand one initiative of `draft` into an implementation plan.
+
+    `assessment` (the draft's own, optional) adds the company profile, goals and notes, and
+    names the company in the output; without it the company is called as in the draft's
+    language ("l'Azienda", "the Company"). `start` dates the milestones and checks that the
+    proposed funding is still open. `language` other than the draft's needs the assessment
+    (the initiative is planned again in that language). Without a `writer`, `settings` choose
+    one as for drafts.
+    """
+    from dih_ai.pipeline import make_writer
+
+    chosen = writer or make_writer(settings)
+    if not hasattr(chosen, "write_deep_dive"):
+        raise DihAiError(f"the writer {type(chosen).__name__} cannot write deep dives")
+    data, warnings = prepare_deep_dive(
+        draft,
+        initiative_id,
+        workspace,
+        assessment=assessment,
+        start=start,
+        k=k,
+        language=language,
+    )
+    written = chosen.write_deep_dive(data)
+    warnings += written.warnings
+    warnings += clean_citations(written.sections, {s.study.id for s in data.sources})
+    name = assessment.company.name if assessment else ALIAS[data.language]
+    for section in written.sections:
+        section.markdown = _restore(section.markdown, name)
+    used = {cid for s in written.sections for cid in s.citations}
+    cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
+    cases = workspace.corpus.cases
+    label = None
+    if chosen.backend == "offline":
+        from dih_ai.writers.offline import labels
+
+        label = labels()["offline_label"][data.language]
+    return DeepDive(
+        company_id=draft.company_id,
+        language=data.language,
+        initiative_id=initiative_id,
+        generated_by=GeneratedBy(
+            backend=chosen.backend,
+            model=written.model,
+            prompt_version=written.prompt_version,
+            library_version=__version__,
+            corpus_hash=corpus_hash(workspace.corpus),
+            label=label,
+        ),
+        plan=data.plan,
+        sections=written.sections,
+        citations=[
+            Citation(id=cid, title=cases[cid].title, path=cases[cid].path)
+            for cid in cited
+        ],
+        usage=written.usage,
+        warnings=warnings,
+    )

@@ -1,0 +1,146 @@
+"""Rich displays for Jupyter: the Markdown and HTML that assessments, readiness analyses and
+evaluation runs show themselves as (`_repr_markdown_`, `_repr_html_`). Drafts and deep dives
+use `dih_ai.render` and `dih_ai.documents`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dih_ai.analysis import label
+from dih_ai.grounding import language_of
+from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
+
+if TYPE_CHECKING:
+    from dih_ai.analysis import Readiness
+    from dih_ai.assessment.models import Assessment
+
+_WORDS = {
+    "it": {
+        "dimension": "dimensione",
+        "score": "punteggio",
+        "gate": "requisito",
+        "result": "esito",
+        "reason": "motivo",
+        "passed": "superato",
+        "failed": "da chiudere",
+        "readiness": "Prontezza all'AI",
+        "level": "livello",
+        "data": "Dati per l'AI (1-5)",
+        "cyber": "Cybersicurezza (0-100)",
+        "goals": "Obiettivi",
+        "change": "variazione",
+    },
+    "en": {
+        "dimension": "dimension",
+        "score": "score",
+        "gate": "gate",
+        "result": "result",
+        "reason": "reason",
+        "passed": "passed",
+        "failed": "to close",
+        "readiness": "AI readiness",
+        "level": "level",
+        "data": "Data for AI (1-5)",
+        "cyber": "Cybersecurity (0-100)",
+        "goals": "Goals",
+        "change": "change",
+    },
+}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "/").replace("\n", " ")
+
+
+def readiness_language(readiness: Readiness) -> str:
+    """The language the analysis was written in (from its gate reasons)."""
+    text = " ".join([readiness.level_label or "", *(g.reason for g in readiness.gates)])
+    return language_of(text) or "en"
+
+
+def readiness_markdown(readiness: Readiness, language: str | None = None) -> str:
+    """The analysis as Markdown: index and level, DMA scores, the gates and their reasons."""
+    language = language or readiness_language(readiness)
+    w = _WORDS[language]
+    lines = [
+        f"**{w['readiness']}: {readiness.ai_readiness}/100** "
+        f"({w['level']}: {readiness.level_label or readiness.level}); "
+        f"DMA {readiness.dma_overall if readiness.dma_overall is not None else '-'}/100",
+        "",
+    ]
+    if readiness.dma_scores:
+        change = readiness.dma_change or {}
+        head = f"| {w['dimension']} | {w['score']} |" + (f" {w['change']} |" if change else "")
+        lines += [head, "|---|---|" + ("---|" if change else "")]
+        for key, value in readiness.dma_scores.items():
+            row = f"| {label('dma.' + key, language)} | {value:g} |"
+            if change:
+                row += f" {change.get(key, 0):+g} |"
+            lines.append(row)
+        lines.append("")
+    lines += [f"| {w['gate']} | {w['result']} | {w['reason']} |", "|---|---|---|"]
+    lines += [
+        f"| {_cell(g.title or g.id)} | {w['passed'] if g.passed else w['failed']} "
+        f"| {_cell(g.reason)} |"
+        for g in readiness.gates
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def readiness_html(readiness: Readiness) -> str:
+    """The analysis as HTML: the DMA radar chart and the Markdown tables."""
+    from dih_ai.documents import markdown_html, radar_svg
+
+    language = readiness_language(readiness)
+    radar = radar_svg(readiness.dma_scores, language) if readiness.dma_scores else ""
+    return f"<div>{radar}{markdown_html(readiness_markdown(readiness, language))}</div>"
+
+
+def assessment_markdown(assessment: Assessment) -> str:
+    """The assessment as Markdown: the company, DMA scores, data, cybersecurity, goals."""
+    language = assessment.language
+    w = _WORDS[language]
+    company = assessment.company
+    facts = [
+        company.sector + (f"/{company.subsector}" if company.subsector else ""),
+        company.size_band + (f", {company.employees}" if company.employees else ""),
+        f"{assessment.dma.stage} {assessment.assessment_date.isoformat()}",
+    ]
+    lines = [f"**{_cell(company.name)}** (`{company.id}`): {'; '.join(facts)}", ""]
+    lines += [f"| {w['dimension']} | {w['score']} |", "|---|---|"]
+    lines += [
+        f"| {label('dma.' + d, language)} | {getattr(assessment.dma.scores, d):g} |"
+        for d in DMA_DIMENSIONS
+    ]
+    if assessment.data_for_ai:
+        levels = assessment.data_for_ai.levels
+        lines += [
+            "",
+            f"{w['data']}: "
+            + ", ".join(
+                f"{label('data.' + d, language)} {getattr(levels, d)}"
+                for d in DATA_FOR_AI_DIMENSIONS
+            ),
+        ]
+    if assessment.cybersecurity:
+        functions = assessment.cybersecurity.functions
+        lines += [
+            "",
+            f"{w['cyber']}: "
+            + ", ".join(
+                f"{label('cyber.' + f, language)} {getattr(functions, f):g}"
+                for f in CYBER_FUNCTIONS
+            ),
+        ]
+    if assessment.goals:
+        lines += ["", f"{w['goals']}:", *(f"- {_cell(g)}" for g in assessment.goals)]
+    return "\n".join(lines) + "\n"
+
+
+def assessment_html(assessment: Assessment) -> str:
+    """The assessment as HTML: the DMA radar chart and the Markdown summary."""
+    from dih_ai.documents import markdown_html, radar_svg
+
+    scores = {d: float(getattr(assessment.dma.scores, d)) for d in DMA_DIMENSIONS}
+    radar = radar_svg(scores, assessment.language)
+    return f"<div>{radar}{markdown_html(assessment_markdown(assessment))}</div>"
