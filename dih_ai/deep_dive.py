@@ -670,10 +670,7 @@ def deep_dive(
         ),
         plan=data.plan,
         sections=written.sections,
-        citations=[
-            Citation(id=cid, title=cases[cid].title, path=cases[cid].path)
-            for cid in cited
-        ],
+        citations=[Citation(id=cid, title=cases[cid].title, path=cases[cid].path) for cid in cited],
         usage=written.usage,
         warnings=warnings,
     )

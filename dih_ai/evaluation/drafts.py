@@ -341,9 +341,21 @@ def score_case(
 
 
 def evaluate_drafts(
-    cases_folder: Path, workspace: Workspace, *, name: str, writer: Writer, judge: Any = None
+    cases_folder: Path | None = None,
+    workspace: Workspace | None = None,
+    *,
+    name: str = "run",
+    writer: Writer | None = None,
+    judge: Any = None,
 ) -> EvalRun:
-    """Draft every reference case with `writer` and score it."""
+    """Draft every reference case with `writer` and score it. Defaults: the bundled
+    `evals/references`, the bundled corpus, the writer the environment chooses."""
+    from dih_ai.pipeline import make_writer
+    from dih_ai.resources import bundled_dir
+
+    cases_folder = cases_folder or bundled_dir("evals") / "references"
+    workspace = workspace or Workspace.open()
+    writer = writer or make_writer()
     references = load_references(cases_folder)
     scores: list[CaseScores] = []
     draft: RoadmapDraft | None = None

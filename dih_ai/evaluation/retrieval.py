@@ -105,8 +105,19 @@ def load_relevance_set(folder: Path) -> tuple[list[Any], dict[str, dict[str, int
     return [by_id[c] for c in sorted(judgments)], judgments
 
 
-def evaluate_retrieval(folder: Path, index: CaseIndex, k: int = 5) -> RetrievalReport:
-    """Run every arm over every query of the relevance set in `folder`."""
+def evaluate_retrieval(
+    folder: Path | None = None, index: CaseIndex | None = None, k: int = 5
+) -> RetrievalReport:
+    """Run every arm over every query of the relevance set in `folder` (default: the bundled
+    `evals/retrieval`), on `index` (default: the bundled corpus in the embedded index)."""
+    if folder is None:
+        from dih_ai.resources import bundled_dir
+
+        folder = bundled_dir("evals") / "retrieval"
+    if index is None:
+        from dih_ai.pipeline import Workspace
+
+        index = Workspace.open().index
     assessments, judgments = load_relevance_set(folder)
     known = {c.metadata.get("case_id") for c in index.all_chunks()}
     unknown = sorted({case for grades in judgments.values() for case in grades} - known)
