@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,17 +17,18 @@ from dih_ai.errors import DihAiError, InputError
 app = typer.Typer(
     name="dih-ai",
     help="Draft the AI sections of a digital-maturity roadmap from assessment results, "
-    "grounded in Fabbriche Vetrina case studies.\n\nExit status: 0 done, 1 failed, 2 bad input.",
+    "grounded in Fabbriche Vetrina case studies.\n\n"
+    "Examples:\n\n"
+    "  dih-ai demo\n\n"
+    "  dih-ai draft meccanica.yaml --format html --out meccanica.html\n\n"
+    "Exit status: 0 done, 1 failed (model, index), 2 bad input.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 corpus_app = typer.Typer(help="Check and list the case-study corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
-eval_app = typer.Typer(
-    help="Evaluate drafts against reference roadmaps (this command), or retrieval.",
-    invoke_without_command=True,
-)
+eval_app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
 app.add_typer(eval_app, name="eval")
 
 
@@ -131,12 +134,27 @@ def _emit(document, fmt: DraftFormat, out: Path | None) -> None:
     _write(to_json(document) if fmt is DraftFormat.json else to_markdown(document), out)
 
 
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing when piped or in CI."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def _workspace(corpus: Path | None, index_dir: Path | None, chroma_url: str | None):
     from dih_ai.pipeline import Workspace
 
     if chroma_url and index_dir:
         index_dir = None  # a server URL wins over the env/default folder
-    return Workspace.open(corpus, index_dir, chroma_url=chroma_url)
+    with _progress("indexing the case studies") as on_progress:
+        return Workspace.open(corpus, index_dir, chroma_url=chroma_url, on_progress=on_progress)
 
 
 def _settings(backend: Backend, model: str | None, base_url: str | None):
@@ -293,25 +311,19 @@ def batch(
             writer._structured()  # create the client once, before the worker threads
     except DihAiError as error:
         _fail(error)
-    progress = None
-    if sys.stderr.isatty():
-        from rich.progress import Progress
+    counts = {"done": 0, "total": 0}
+    with _progress("drafting") as progress:
 
-        progress = Progress(transient=True)
-        task = progress.add_task("drafting", total=None)
-        progress.start()
+        def on_start(total: int) -> None:
+            counts["total"] = total
 
-    def on_start(total: int) -> None:
-        if progress is not None:
-            progress.update(task, total=total)
+        def on_result(result) -> None:
+            counts["done"] += 1
+            if progress is not None:
+                progress(counts["done"], counts["total"])
+            elif result.status in ("failed", "invalid_input"):
+                typer.echo(f"{result.status}: {result.message}", err=True)
 
-    def on_result(result) -> None:
-        if progress is not None:
-            progress.advance(task)
-        elif result.status in ("failed", "invalid_input"):
-            typer.echo(f"{result.status}: {result.message}", err=True)
-
-    try:
         summary = run_batch(
             paths,
             workspace,
@@ -324,12 +336,10 @@ def batch(
             language=lang.value if lang else None,
             on_start=on_start,
         )
-    finally:
-        if progress is not None:
-            progress.stop()
-    for result in summary.results:
-        if progress is not None and result.status in ("failed", "invalid_input"):
-            typer.echo(f"{result.status}: {result.message}", err=True)
+    if sys.stderr.isatty():  # the bar has gone: now the problems, one line each
+        for result in summary.results:
+            if result.status in ("failed", "invalid_input"):
+                typer.echo(f"{result.status}: {result.message}", err=True)
     typer.echo(summary.text())
     if summary.count("invalid_input"):
         raise typer.Exit(2)
@@ -378,9 +388,10 @@ def deep_dive_command(
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
 ) -> None:
-    """Expand one initiative of a draft into an implementation plan (Deep Dive): phases,
-    activities, roles, data and infrastructure, risks, milestones, KPIs with the baselines to
-    measure, cited cases. An unknown INITIATIVE_ID lists the draft's initiatives.
+    """Expand one initiative of a draft into an implementation plan (Deep Dive).
+
+    Phases and activities, roles, data and infrastructure, risks, milestones, KPIs with the
+    baselines to measure, cited cases. An unknown INITIATIVE_ID lists the draft's initiatives.
 
     Examples:
       dih-ai deep-dive out/meccanica.json uc-predictive-maintenance --start 2027-01-11
@@ -493,7 +504,8 @@ def index(
         if loaded.problems:
             raise InputError(loaded.problems)
         case_index = CaseIndex(None if chroma_url else index_dir, url=chroma_url)
-        report = case_index.sync(loaded)
+        with _progress("indexing the case studies") as on_progress:
+            report = case_index.sync(loaded, on_progress=on_progress)
     except DihAiError as error:
         _fail(error)
     where = chroma_url or case_index.path
@@ -607,7 +619,9 @@ def eval_drafts(
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
 ) -> None:
-    """Draft every reference case and score it; write result.json, report.md, report.html.
+    """Evaluate drafts against the reference roadmaps (this command), or retrieval.
+
+    Drafts every reference case and scores it; writes result.json, report.md, report.html.
 
     Examples:
       dih-ai eval --backend offline --out runs/baseline
@@ -633,13 +647,15 @@ def eval_drafts(
             from dih_ai.evaluation.judge import LLMJudge
 
             grader = LLMJudge(settings)
-        run = evaluate_drafts(
-            cases or bundled_dir("evals") / "references",
-            workspace,
-            name=out.name,
-            writer=make_writer(settings),
-            judge=grader,
-        )
+        with _progress("evaluating") as on_case:
+            run = evaluate_drafts(
+                cases or bundled_dir("evals") / "references",
+                workspace,
+                name=out.name,
+                writer=make_writer(settings),
+                judge=grader,
+                on_case=on_case,
+            )
     except DihAiError as error:
         _fail(error)
     paths = write_run(run, out)

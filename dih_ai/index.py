@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,8 +194,12 @@ class CaseIndex:
         meta["state"] = state
         collection.modify(metadata=meta)
 
-    def sync(self, corpus: Corpus) -> SyncReport:
-        """Bring the index in step with `corpus`, embedding only what changed."""
+    def sync(
+        self, corpus: Corpus, on_progress: Callable[[int, int], None] | None = None
+    ) -> SyncReport:
+        """Bring the index in step with `corpus`, embedding only what changed.
+
+        `on_progress(done, total)` is called as chunks are embedded (for a progress bar)."""
         report = SyncReport()
         try:
             reason = self._mismatch()
@@ -210,14 +215,19 @@ class CaseIndex:
             report.rebuilt_because = reason
             self.rebuild_reason = None
         try:
-            self._sync(corpus, report)
+            self._sync(corpus, report, on_progress)
         except ConfigError:
             raise
         except Exception as exc:
             raise IndexError_(f"could not update the case index: {exc}") from exc
         return report
 
-    def _sync(self, corpus: Corpus, report: SyncReport) -> None:
+    def _sync(
+        self,
+        corpus: Corpus,
+        report: SyncReport,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         collection = self._collection()
         existing = collection.get(include=["metadatas"])
         indexed: dict[str, tuple[str, set[str]]] = {}
@@ -250,11 +260,16 @@ class CaseIndex:
         if to_delete:
             collection.delete(ids=to_delete)
         if to_add:
-            self.add_chunks(to_add)
+            self.add_chunks(to_add, on_progress=on_progress)
             report.chunks_embedded = len(to_add)
         self._set_state("complete")
 
-    def add_chunks(self, items: list[Chunk], batch_size: int = 256) -> None:
+    def add_chunks(
+        self,
+        items: list[Chunk],
+        batch_size: int = 64,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         """Embed and write chunks (ids are stable, so writing twice does not duplicate)."""
         store = self.store()
         self._count = None
@@ -265,6 +280,8 @@ class CaseIndex:
                 metadatas=[c.metadata for c in batch],
                 ids=[c.id for c in batch],
             )
+            if on_progress:
+                on_progress(start + len(batch), len(items))
 
     # -- reading ------------------------------------------------------------------------
     def count(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,15 +45,17 @@ class Workspace:
         index_dir: str | Path | None = None,
         *,
         chroma_url: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> Workspace:
-        """Load the corpus (bundled by default), sync the index (embedded by default)."""
+        """Load the corpus (bundled by default), sync the index (embedded by default).
+        `on_progress(done, total)` follows the embedding of new or changed cases."""
         from dih_ai.index import CaseIndex
 
         corpus = load_corpus(corpus_dir or default_corpus_dir())
         if corpus.problems:
             raise InputError(corpus.problems)
         index = CaseIndex(index_dir, url=chroma_url)
-        index.sync(corpus)
+        index.sync(corpus, on_progress=on_progress)
         return cls(corpus=corpus, index=index)
 
 

@@ -140,3 +140,115 @@ def test_draft_in_the_other_language(examples: Path, index_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["language"] == "en" and data["sections"][0]["title"] == "AI summary"
+
+
+def test_every_command_help_has_an_example() -> None:
+    commands = [
+        ["validate"],
+        ["draft"],
+        ["batch"],
+        ["deep-dive"],
+        ["retrieve"],
+        ["index"],
+        ["demo"],
+        ["corpus", "validate"],
+        ["eval"],
+        ["eval", "compare"],
+        ["eval", "retrieval"],
+    ]
+    for command in commands:
+        done = run(*command, "--help")
+        assert done.returncode == 0, command
+        assert "Example" in done.stdout, command
+
+
+def test_deep_dive_from_a_draft_file(tmp_path: Path, examples: Path, index_dir: Path) -> None:
+    draft = tmp_path / "meccanica.json"
+    common = ["--index-dir", str(index_dir)]
+    done = run(
+        "draft",
+        str(examples / "officina-meccanica.yaml"),
+        "--format",
+        "json",
+        "--out",
+        str(draft),
+        *common,
+    )
+    assert done.returncode == 0, done.stderr
+    md = run("deep-dive", str(draft), "uc-predictive-maintenance", "--start", "2027-01-11", *common)
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# Deep Dive: Manutenzione predittiva")
+    assert "settimana 3 (2027-02-01)" in md.stdout and "## Fonti citate" in md.stdout
+    for fmt in ("json", "html", "docx"):
+        out = tmp_path / f"dd.{fmt}"
+        done = run(
+            "deep-dive", str(draft), "gate-data", "--format", fmt, "--out", str(out), *common
+        )
+        assert done.returncode == 0 and out.stat().st_size > 2000, (fmt, done.stderr)
+    dive = json.loads((tmp_path / "dd.json").read_text())
+    assert dive["kind"] == "deep_dive" and dive["initiative_id"] == "gate-data"
+    english = run(
+        "deep-dive",
+        str(draft),
+        "ai-literacy",
+        "--lang",
+        "en",
+        "--assessment",
+        str(examples / "officina-meccanica.yaml"),
+        *common,
+    )
+    assert english.returncode == 0, english.stderr
+    assert english.stdout.startswith("# Deep Dive: AI literacy for all staff")
+
+
+def test_deep_dive_bad_input_exits_2_with_one_line(
+    tmp_path: Path, examples: Path, index_dir: Path
+) -> None:
+    draft = tmp_path / "food.json"
+    run(
+        "draft",
+        str(examples / "food-en.json"),
+        "--format",
+        "json",
+        "--out",
+        str(draft),
+        "--index-dir",
+        str(index_dir),
+    )
+    cases = [
+        (["deep-dive", str(draft), "uc-nothing"], f"{draft}: initiatives: no initiative"),
+        (["deep-dive", str(examples / "food-en.json"), "ai-literacy"], "not a draft"),
+        (["deep-dive", str(draft), "ai-literacy", "--start", "11/01/2027"], "--start"),
+        (["deep-dive", str(draft), "ai-literacy", "--lang", "it"], "--assessment"),
+    ]
+    for args, expected in cases:
+        done = run(*args, "--index-dir", str(tmp_path / "unused-index"))
+        assert done.returncode == 2, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], lines
+        assert "Traceback" not in done.stderr
+
+
+def test_batch_writes_the_formats_asked(tmp_path: Path, examples: Path, index_dir: Path) -> None:
+    out = tmp_path / "drafts"
+    done = run(
+        "batch",
+        str(examples),
+        "--out",
+        str(out),
+        "--format",
+        "html",
+        "--format",
+        "docx",
+        "--lang",
+        "en",
+        "--index-dir",
+        str(index_dir),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 drafted" in done.stdout
+    names = sorted(p.name for p in out.iterdir())
+    for stem in ("officina-meccanica-esempio", "pastificio-esempio"):
+        assert {f"{stem}.json", f"{stem}.html", f"{stem}.docx"} <= set(names)
+        assert f"{stem}.md" not in names
+        assert json.loads((out / f"{stem}.json").read_text())["language"] == "en"

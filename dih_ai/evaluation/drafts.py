@@ -12,6 +12,7 @@ import difflib
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -347,9 +348,11 @@ def evaluate_drafts(
     name: str = "run",
     writer: Writer | None = None,
     judge: Any = None,
+    on_case: Callable[[int, int], None] | None = None,
 ) -> EvalRun:
     """Draft every reference case with `writer` and score it. Defaults: the bundled
-    `evals/references`, the bundled corpus, the writer the environment chooses."""
+    `evals/references`, the bundled corpus, the writer the environment chooses.
+    `on_case(done, total)` is called after each case (for a progress bar)."""
     from dih_ai.pipeline import make_writer
     from dih_ai.resources import bundled_dir
 
@@ -366,6 +369,8 @@ def evaluate_drafts(
         latency = time.perf_counter() - start
         verdict = judge.score(draft, case.reference) if judge else None
         scores.append(score_case(case.name, draft, case.reference, workspace, latency, verdict))
+        if on_case:
+            on_case(len(scores), len(references))
     mean = {
         m: round(sum(getattr(s, m) for s in scores) / len(scores), 4)
         for m in METRICS + COST_METRICS
