@@ -1,4 +1,5 @@
-"""Offline pipeline figures: index build, incremental re-index, retrieval and draft latency.
+"""Offline pipeline figures: index build, incremental re-index, retrieval, draft and deep-dive
+latency.
 
 Run: .venv/bin/python bench/bench_draft.py
 """
@@ -26,6 +27,7 @@ def pct(samples: list[float], q: float) -> float:
 def main() -> None:
     from dih_ai.assessment.load import load_assessment
     from dih_ai.corpus import load_corpus
+    from dih_ai.deep_dive import deep_dive
     from dih_ai.index import CaseIndex
     from dih_ai.pipeline import Workspace, draft_roadmap
     from dih_ai.plan import make_plan
@@ -69,6 +71,17 @@ def main() -> None:
                 f"{name}: retrieval p50 {statistics.median(retrieval):.0f} ms, "
                 f"p95 {pct(retrieval, 0.95):.0f} ms; offline draft (warm index) "
                 f"p50 {statistics.median(drafts):.0f} ms, p95 {pct(drafts, 0.95):.0f} ms"
+            )
+            draft = draft_roadmap(assessment, workspace)
+            dives = []
+            for _ in range(max(1, RUNS // len(draft.initiatives))):
+                for initiative in draft.initiatives:
+                    start = time.perf_counter()
+                    deep_dive(draft, initiative.id, workspace)
+                    dives.append((time.perf_counter() - start) * 1000)
+            print(
+                f"{name}: offline deep dive, {len(draft.initiatives)} initiatives: "
+                f"p50 {statistics.median(dives):.0f} ms, p95 {pct(dives, 0.95):.0f} ms"
             )
 
 

@@ -1,5 +1,5 @@
-"""Tokens per draft with the default prompts (counted by tiktoken, nothing sent) and the
-cost at list prices for two common models.
+"""Tokens per draft and per deep dive with the default prompts (counted by tiktoken, nothing
+sent) and the cost at list prices for two common models.
 
 Run: .venv/bin/python bench/bench_tokens.py
 """
@@ -20,9 +20,10 @@ MODELS = ("gpt-4o-mini", "gpt-4.1")
 def main() -> None:
     from dih_ai.assessment.load import load_assessment
     from dih_ai.config import Settings
-    from dih_ai.pipeline import Workspace, prepare
+    from dih_ai.deep_dive import prepare_deep_dive
+    from dih_ai.pipeline import Workspace, draft_roadmap, prepare
     from dih_ai.tokens import count_tokens
-    from dih_ai.writers.llm import LLMWriter, cost_usd
+    from dih_ai.writers.llm import LLMWriter, SectionJob, cost_usd
 
     print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,6 +51,19 @@ def main() -> None:
                     f"~{completion} completion tokens, ~${cost_usd(model, prompt, completion):.3f}"
                     f" per draft (upper bound on prompts: earlier sections at the output limit)"
                 )
+        assessment = load_assessment(ROOT / "examples" / "assessments" / "officina-meccanica.yaml")
+        draft = draft_roadmap(assessment, workspace)
+        first = next(i for i in draft.initiatives if i.use_case)
+        dive_input, _ = prepare_deep_dive(draft, first.id, workspace, assessment=assessment)
+        for model in MODELS:
+            writer = LLMWriter(Settings(backend="openai", model=model, api_key="unused"))
+            calls = writer.estimate(SectionJob.deep_dive(dive_input, writer.fallback))
+            prompt = sum(c.prompt_tokens for c in calls)
+            completion = typical * len(calls)
+            print(
+                f"deep dive {first.id} {model}: {len(calls)} calls, {prompt} prompt tokens, "
+                f"~{completion} completion tokens, ~${cost_usd(model, prompt, completion):.3f}"
+            )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -535,6 +536,25 @@ def _in_language(draft: RoadmapDraft, assessment: Assessment | None, language: s
     return draft.model_copy(update={"language": language, "initiatives": initiatives})
 
 
+def _scrubbed(initiative: Initiative, company_id: str, privacy: Pseudonymiser | None) -> Initiative:
+    """The initiative with the company's name, VAT number and id replaced by the alias (a
+    draft file may have been edited by hand: its text is not trusted to be clean)."""
+    id_pattern = re.compile(rf"(?<![\w-]){re.escape(company_id)}(?![\w-])", re.I)
+
+    def scrub(text: str) -> str:
+        text = id_pattern.sub(TOKEN, text)
+        return privacy.scrub(text) if privacy else text
+
+    return initiative.model_copy(
+        update={
+            "title": scrub(initiative.title),
+            "description": scrub(initiative.description),
+            "why": scrub(initiative.why) if initiative.why else None,
+            "prerequisites": [scrub(p) for p in initiative.prerequisites],
+        }
+    )
+
+
 def _restore(text: str, name: str) -> str:
     return text.replace(TOKEN, name)
 
@@ -584,7 +604,7 @@ def prepare_deep_dive(
         privacy = Pseudonymiser(assessment.company)
     if language and language != draft.language:
         draft = _in_language(draft, assessment, language)
-    initiative = find_initiative(draft, initiative_id)
+    initiative = _scrubbed(find_initiative(draft, initiative_id), draft.company_id, privacy)
     sources, warnings = choose_cases(draft, initiative, workspace, k)
     plan = make_deep_dive_plan(draft, initiative, [s.study for s in sources], start=start)
     for option in plan.funding:
@@ -648,6 +668,18 @@ def deep_dive(
     name = assessment.company.name if assessment else ALIAS[data.language]
     for section in written.sections:
         section.markdown = _restore(section.markdown, name)
+    initiative = data.plan.initiative
+    plan = data.plan.model_copy(
+        update={
+            "initiative": initiative.model_copy(
+                update={
+                    "title": _restore(initiative.title, name),
+                    "description": _restore(initiative.description, name),
+                    "why": _restore(initiative.why, name) if initiative.why else None,
+                }
+            )
+        }
+    )
     used = {cid for s in written.sections for cid in s.citations}
     cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
     cases = workspace.corpus.cases
@@ -668,7 +700,7 @@ def deep_dive(
             corpus_hash=corpus_hash(workspace.corpus),
             label=label,
         ),
-        plan=data.plan,
+        plan=plan,
         sections=written.sections,
         citations=[Citation(id=cid, title=cases[cid].title, path=cases[cid].path) for cid in cited],
         usage=written.usage,

@@ -216,7 +216,8 @@ def _deep_dive_html(dive: DeepDive) -> str:
 
 def _plain(markdown: str) -> str:
     text = re.sub(r"[*_`>#]", "", markdown)
-    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text).strip()
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    return re.sub(r"\\([\[\]])", r"\1", text).strip()  # escaped brackets shown as brackets
 
 
 def _markdown_docx(document: Any, markdown: str) -> None:

@@ -81,6 +81,11 @@ def _result_text(result: Any, language: str) -> str:
     )
 
 
+def _inert(text: str) -> str:
+    """Case-study text made inert in Markdown: its brackets cannot form a citation."""
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
 def _source_view(source: Source, language: str) -> dict[str, Any]:
     study = source.study
     place = study.province or study.region or ""
@@ -93,10 +98,10 @@ def _source_view(source: Source, language: str) -> dict[str, Any]:
     profile = f"{size.capitalize()}, {sector}" + (f" ({place})" if place else "")
     return {
         "id": study.id,
-        "title": study.title,
+        "title": _inert(study.title),
         "profile": profile,
         "reason": source.case.reason,
-        "results": [_result_text(r, language) for r in study.results],
+        "results": [_inert(_result_text(r, language)) for r in study.results],
         "duration": study.duration_months,
         "visitable": study.visitable,
     }
@@ -255,10 +260,10 @@ def build_context(data: WriterInput) -> dict[str, Any]:
 
 def _quote(text: str) -> str:
     """Markdown text (paragraphs or a list) as the body of a block quote."""
-    lines = [line.strip() for line in text.splitlines()]
+    lines = [_inert(line.strip()) for line in text.splitlines()]
     if all(not line or line.startswith("- ") for line in lines):
         return "\n> ".join(line for line in lines if line)
-    paragraphs = (p.strip().replace("\n", " ") for p in text.split("\n\n") if p.strip())
+    paragraphs = (_inert(p.strip().replace("\n", " ")) for p in text.split("\n\n") if p.strip())
     return "\n>\n> ".join(paragraphs)
 
 
@@ -335,7 +340,7 @@ def deep_dive_context(data: DeepDiveInput) -> dict[str, Any]:
         ],
         "kpis": plan.kpis,
         "results": [
-            {"case_id": r.case_id, "text": _result_text(r, language)}
+            {"case_id": r.case_id, "text": _inert(_result_text(r, language))}
             for r in relevant_results(plan)
         ],
         "sources": sources,
