@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
 from dih_ai.grounding import CASE_CITATION
-from dih_ai.resources import TEMPLATES_DIR, load_data
+from dih_ai.resources import load_data, template_folders
 
 if TYPE_CHECKING:
     from dih_ai.deep_dive import DeepDive, Milestone, Phase
@@ -61,11 +61,15 @@ WORDS = {
 
 
 @functools.cache
-def _environment() -> Environment:
+def _html_environment(folders: tuple[str, ...]) -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR / "html")),
+        loader=FileSystemLoader(list(folders)),
         autoescape=select_autoescape(["html", "j2"]),
     )
+
+
+def _environment() -> Environment:
+    return _html_environment(template_folders("html"))
 
 
 def markdown_html(text: str) -> str:
@@ -245,7 +249,11 @@ def _markdown_docx(document: Any, markdown: str) -> None:
                 style = "List Number" if re.match(r"^\s*\d+\.", line) else "List Bullet"
                 document.add_paragraph(_plain(re.sub(r"^\s*([-*]|\d+\.)\s", "", line)), style=style)
         elif lines and all(line.lstrip().startswith(">") for line in lines):
-            document.add_paragraph(_plain(" ".join(lines)), style="Quote")
+            inner = [line.lstrip()[1:].strip() for line in lines]
+            if all(re.match(r"^([-*]|\d+\.)\s", line) for line in inner if line):
+                _markdown_docx(document, "\n".join(line for line in inner if line))
+            else:
+                document.add_paragraph(_plain(" ".join(inner)), style="Quote")
         elif lines:
             document.add_paragraph(_plain(" ".join(lines)))
 

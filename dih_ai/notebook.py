@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from dih_ai.analysis import label
 from dih_ai.grounding import language_of
+from dih_ai.resources import load_data
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
 
 if TYPE_CHECKING:
@@ -53,7 +54,11 @@ def _cell(text: object) -> str:
 
 
 def readiness_language(readiness: Readiness) -> str:
-    """The language the analysis was written in (from its gate reasons)."""
+    """The language the analysis was written in: that of its level's label."""
+    for level in load_data("readiness.yaml")["ai_readiness"]["levels"]:
+        for language in ("it", "en"):
+            if level[language] == readiness.level_label:
+                return language
     text = " ".join([readiness.level_label or "", *(g.reason for g in readiness.gates)])
     return language_of(text) or "en"
 

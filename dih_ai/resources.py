@@ -46,6 +46,17 @@ def load_data(name: str) -> Any:
         return yaml.safe_load(fh)
 
 
+def template_folders(kind: str) -> tuple[str, ...]:
+    """Where the `kind` templates ("offline", "html") are looked up, first match wins: the
+    hub's own folder `$DIH_AI_TEMPLATES_DIR/<kind>` when set, then the bundled one. A hub
+    restyles a document by copying one template there and editing it."""
+    folders = [str(TEMPLATES_DIR / kind)]
+    override = os.environ.get("DIH_AI_TEMPLATES_DIR")
+    if override:
+        folders.insert(0, str(Path(override) / kind))
+    return tuple(folders)
+
+
 def cache_dir() -> Path:
     """The user cache folder (`DIH_AI_CACHE_DIR`, else the platform's user cache folder)."""
     env = os.environ.get("DIH_AI_CACHE_DIR")

@@ -45,7 +45,47 @@ def test_docx_has_headings_initiative_tables_and_references(food, workspace) -> 
     assert len(refs) == len(draft.citations)
 
 
-def test_notebook_representations(meccanica, workspace) -> None:
+def test_notebook_representations(meccanica, food, workspace) -> None:
+    from dih_ai.analysis import analyse
+
     draft = draft_roadmap(meccanica, workspace)
     assert draft._repr_markdown_().startswith("# Roadmap AI")
     assert draft._repr_html_().startswith("<!doctype html>")
+    shown = meccanica._repr_markdown_()
+    assert shown.startswith("**Officina Meccanica Esempio S.r.l.** (`officina-meccanica-esempio`)")
+    assert "| automazione e intelligenza artificiale | 18 |" in shown
+    assert "<svg" in meccanica._repr_html_() and "<table>" in meccanica._repr_html_()
+    readiness = analyse(meccanica)
+    assert "| Dati | da chiudere |" in readiness._repr_markdown_()  # Italian, as its reasons
+    assert "| Cybersecurity | to close |" in analyse(food)._repr_markdown_()
+    assert "<svg" in readiness._repr_html_()
+
+
+def test_a_hub_restyles_documents_with_its_own_templates(
+    meccanica, workspace, tmp_path, monkeypatch
+) -> None:
+    from dih_ai.resources import TEMPLATES_DIR
+    from dih_ai.writers.offline import OfflineWriter
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "draft.html.j2").write_text(
+        "<html><body><h1>Hub Lombardia – {{ title }}</h1>"
+        "{% for s in sections %}{{ s.html | safe }}{% endfor %}</body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "offline").mkdir()
+    bundled = (TEMPLATES_DIR / "offline" / "it.md.j2").read_text(encoding="utf-8")
+    (tmp_path / "offline" / "it.md.j2").write_text(
+        bundled.replace("> {{ d.label }}", "> {{ d.label }} (stile dell'hub)", 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DIH_AI_TEMPLATES_DIR", str(tmp_path))
+    draft = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+    assert "(stile dell'hub)" in draft.sections[0].markdown
+    page = to_html(draft)
+    assert page.startswith("<html><body><h1>Hub Lombardia – Roadmap AI")
+    # templates the hub did not copy still come from the package
+    from dih_ai.deep_dive import deep_dive
+
+    dive = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter())
+    assert "<svg" in to_html(dive) and dive.sections[0].markdown.startswith("> ")

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from dih_ai.analysis import label
 from dih_ai.draft import Initiative, Section
 from dih_ai.grounding import CASE_CITATION
-from dih_ai.resources import TEMPLATES_DIR, load_data
+from dih_ai.resources import load_data, template_folders
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import (
     Source,
@@ -34,9 +34,9 @@ PERSONAL_DATA_USE_CASES = {"genai_customer_service", "production_scheduling"}
 
 
 @functools.cache
-def _environment(folder: str) -> Environment:
+def _environment(folders: tuple[str, ...]) -> Environment:
     return Environment(
-        loader=FileSystemLoader(folder),
+        loader=FileSystemLoader(list(folders)),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=False,
@@ -360,7 +360,12 @@ class OfflineWriter:
     backend = "offline"
 
     def __init__(self, templates_dir: str | None = None) -> None:
-        self.templates_dir = templates_dir or str(TEMPLATES_DIR / "offline")
+        self.templates_dir = templates_dir
+        self.folders = (
+            (templates_dir, *template_folders("offline"))
+            if templates_dir
+            else template_folders("offline")
+        )
 
     def write(self, data: WriterInput) -> WrittenDraft:
         """Render all sections for `data`."""
@@ -405,7 +410,7 @@ class OfflineWriter:
         template: str | None = None,
         group: str = "sections",
     ) -> Section:
-        environment = _environment(self.templates_dir)
+        environment = _environment(self.folders)
         module = environment.get_template(template or f"{language}.md.j2").module
         markdown = str(getattr(module, section_id)(context)).strip()
         markdown = re.sub(r"\n{3,}", "\n\n", markdown)
