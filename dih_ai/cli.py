@@ -91,6 +91,12 @@ BackendOpt = Annotated[
     ),
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name.")]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="Print the calls, prompt tokens and estimated cost; send nothing."
+    ),
+]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")]
 
 
@@ -232,12 +238,7 @@ def draft(
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", help="Print the calls, prompt tokens and estimated cost; send nothing."
-        ),
-    ] = False,
+    dry_run: DryRunOpt = False,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
@@ -378,12 +379,7 @@ def deep_dive_command(
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", help="Print the calls, prompt tokens and estimated cost; send nothing."
-        ),
-    ] = False,
+    dry_run: DryRunOpt = False,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,

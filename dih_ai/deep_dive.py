@@ -17,12 +17,19 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dih_ai._version import __version__
 from dih_ai.assessment.load import parse_json, problems_from_validation, read_text
 from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
-from dih_ai.corpus import CaseStudy, corpus_hash
-from dih_ai.draft import Citation, GeneratedBy, Initiative, RoadmapDraft, Section, Usage
+from dih_ai.corpus import CaseStudy
+from dih_ai.draft import (
+    Citation,
+    Document,
+    GeneratedBy,
+    Initiative,
+    RoadmapDraft,
+    Section,
+    Usage,
+)
 from dih_ai.errors import DihAiError, InputError, Problem
 from dih_ai.grounding import CASE_CITATION
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser
@@ -141,7 +148,7 @@ class DeepDivePlan(BaseModel):
     )
 
 
-class DeepDive(BaseModel):
+class DeepDive(Document, BaseModel):
     """One initiative's implementation plan, with its written sections and cited cases."""
 
     model_config = ConfigDict(extra="forbid")
@@ -163,34 +170,8 @@ class DeepDive(BaseModel):
         ids = tuple(s.id for s in self.sections)
         if ids != DEEP_DIVE_SECTION_IDS:
             raise ValueError(f"sections must be {list(DEEP_DIVE_SECTION_IDS)} in order, got {ids}")
-        known = {c.id for c in self.citations}
-        used = {cid for s in self.sections for cid in s.citations}
-        if used - known:
-            raise ValueError(
-                f"citations not listed in the top-level citations: {sorted(used - known)}"
-            )
+        self._check_citations({cid for s in self.sections for cid in s.citations})
         return self
-
-    def section(self, section_id: str) -> Section:
-        """The section with this id."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The JSON object (docs/formats.md, "Deep dive")."""
-        return self.model_dump(mode="json")
-
-    def _repr_markdown_(self) -> str:
-        from dih_ai.render import to_markdown
-
-        return to_markdown(self)
-
-    def _repr_html_(self) -> str:
-        from dih_ai.documents import to_html
-
-        return to_html(self)
 
 
 class DeepDiveInput(BaseModel):
@@ -648,7 +629,7 @@ def deep_dive(
     (the initiative is planned again in that language). Without a `writer`, `settings` choose
     one as for drafts.
     """
-    from dih_ai.pipeline import make_writer
+    from dih_ai.pipeline import made_by, make_writer
 
     chosen = writer or make_writer(settings)
     if not hasattr(chosen, "write_deep_dive"):
@@ -683,22 +664,12 @@ def deep_dive(
     used = {cid for s in written.sections for cid in s.citations}
     cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
     cases = workspace.corpus.cases
-    label = None
-    if chosen.backend == "offline":
-        from dih_ai.writers.offline import labels
-
-        label = labels()["offline_label"][data.language]
     return DeepDive(
         company_id=draft.company_id,
         language=data.language,
         initiative_id=initiative_id,
-        generated_by=GeneratedBy(
-            backend=chosen.backend,
-            model=written.model,
-            prompt_version=written.prompt_version,
-            library_version=__version__,
-            corpus_hash=corpus_hash(workspace.corpus),
-            label=label,
+        generated_by=made_by(
+            chosen.backend, written.model, written.prompt_version, workspace, data.language
         ),
         plan=plan,
         sections=written.sections,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -74,7 +74,44 @@ class Usage(BaseModel):
     cost_usd: float = 0.0
 
 
-class RoadmapDraft(BaseModel):
+class Document:
+    """What drafts and deep dives share (a mixin of their models): lookups, the citation rule,
+    JSON, and their displays in notebooks."""
+
+    if TYPE_CHECKING:  # fields of the models that use it; no annotations pydantic would see
+        sections: list[Section]
+        citations: list[Citation]
+
+        def model_dump(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def _check_citations(self, used: set[str]) -> None:
+        unknown = sorted(used - {c.id for c in self.citations})
+        if unknown:
+            raise ValueError(f"citations not listed in the top-level citations: {unknown}")
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON object of docs/formats.md."""
+        return self.model_dump(mode="json")
+
+    def _repr_markdown_(self) -> str:
+        from dih_ai.render import to_markdown
+
+        return to_markdown(self)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        from dih_ai.documents import to_html
+
+        return to_html(self)  # type: ignore[arg-type]
+
+
+class RoadmapDraft(Document, BaseModel):
     """The drafted AI sections of one company's roadmap."""
 
     model_config = ConfigDict(extra="forbid")
@@ -95,31 +132,6 @@ class RoadmapDraft(BaseModel):
         ids = [s.id for s in self.sections]
         if ids != list(SECTION_IDS):
             raise ValueError(f"sections must be {list(SECTION_IDS)} in order, got {ids}")
-        known = {c.id for c in self.citations}
         used = {cid for s in self.sections for cid in s.citations}
-        used |= {cid for i in self.initiatives for cid in i.citations}
-        unknown = sorted(used - known)
-        if unknown:
-            raise ValueError(f"citations not listed in the top-level citations: {unknown}")
+        self._check_citations(used | {cid for i in self.initiatives for cid in i.citations})
         return self
-
-    def section(self, section_id: str) -> Section:
-        """The section with this id."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The JSON object of docs/formats.md."""
-        return self.model_dump(mode="json")
-
-    def _repr_markdown_(self) -> str:
-        from dih_ai.render import to_markdown
-
-        return to_markdown(self)
-
-    def _repr_html_(self) -> str:
-        from dih_ai.documents import to_html
-
-        return to_html(self)

@@ -101,6 +101,12 @@ def readiness_html(readiness: Readiness) -> str:
     return f"<div>{radar}{markdown_html(readiness_markdown(readiness, language))}</div>"
 
 
+def _scores(title: str, prefix: str, keys: tuple[str, ...], values: object, language: str) -> str:
+    """One line: a title, then each key's readable name and value."""
+    items = (f"{label(prefix + '.' + k, language)} {getattr(values, k):g}" for k in keys)
+    return f"{title}: " + ", ".join(items)
+
+
 def assessment_markdown(assessment: Assessment) -> str:
     """The assessment as Markdown: the company, DMA scores, data, cybersecurity, goals."""
     language = assessment.language
@@ -118,25 +124,15 @@ def assessment_markdown(assessment: Assessment) -> str:
         for d in DMA_DIMENSIONS
     ]
     if assessment.data_for_ai:
-        levels = assessment.data_for_ai.levels
         lines += [
             "",
-            f"{w['data']}: "
-            + ", ".join(
-                f"{label('data.' + d, language)} {getattr(levels, d)}"
-                for d in DATA_FOR_AI_DIMENSIONS
+            _scores(
+                w["data"], "data", DATA_FOR_AI_DIMENSIONS, assessment.data_for_ai.levels, language
             ),
         ]
     if assessment.cybersecurity:
         functions = assessment.cybersecurity.functions
-        lines += [
-            "",
-            f"{w['cyber']}: "
-            + ", ".join(
-                f"{label('cyber.' + f, language)} {getattr(functions, f):g}"
-                for f in CYBER_FUNCTIONS
-            ),
-        ]
+        lines += ["", _scores(w["cyber"], "cyber", CYBER_FUNCTIONS, functions, language)]
     if assessment.goals:
         lines += ["", f"{w['goals']}:", *(f"- {_cell(g)}" for g in assessment.goals)]
     return "\n".join(lines) + "\n"

@@ -125,6 +125,25 @@ def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
     return warnings
 
 
+def made_by(
+    backend: str, model: str | None, prompt_version: str, workspace: Workspace, language: str
+) -> GeneratedBy:
+    """What made a document; the offline writer's label for readers when it was that."""
+    label = None
+    if backend == "offline":
+        from dih_ai.writers.offline import labels
+
+        label = labels()["offline_label"][language]
+    return GeneratedBy(
+        backend=backend,
+        model=model,
+        prompt_version=prompt_version,
+        library_version=__version__,
+        corpus_hash=corpus_hash(workspace.corpus),
+        label=label,
+    )
+
+
 def make_writer(settings: Settings | None = None) -> Writer:
     """The writer the settings ask for: the model writer, or the offline one."""
     from dih_ai.writers.offline import OfflineWriter
@@ -194,21 +213,11 @@ def draft_roadmap(
         Citation(id=cid, title=cases[cid].title, path=cases[cid].path)
         for cid in dict.fromkeys(cited)
     ]
-    label = None
-    if writer.backend == "offline":
-        from dih_ai.writers.offline import labels
-
-        label = labels()["offline_label"][assessment.language]
     return RoadmapDraft(
         company_id=assessment.company.id,
         language=assessment.language,
-        generated_by=GeneratedBy(
-            backend=writer.backend,
-            model=written.model,
-            prompt_version=written.prompt_version,
-            library_version=__version__,
-            corpus_hash=corpus_hash(workspace.corpus),
-            label=label,
+        generated_by=made_by(
+            writer.backend, written.model, written.prompt_version, workspace, assessment.language
         ),
         readiness=data.plan.readiness,
         sections=written.sections,

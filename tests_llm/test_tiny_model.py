@@ -63,10 +63,9 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=30)
 
 
-@pytest.mark.parametrize("method", ["function_calling", "json_mode"])
-def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
-    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
-    settings = Settings(
+def tiny_settings(server_url: str, method: str) -> Settings:
+    """Settings for SmolLM2 on the local server: an 8k context, short answers, no cache."""
+    return Settings(
         backend="openai",
         base_url=server_url,
         model="smollm2",
@@ -78,6 +77,12 @@ def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str
         max_prompt_tokens_per_call=5500,
         cache=False,
     )
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_mode"])
+def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
+    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
+    settings = tiny_settings(server_url, method)
     workspace = Workspace.open(index_dir=tmp_path / "index")
     assessment = load_assessment(ROOT / "examples" / "assessments" / "food-en.json")
     draft = draft_roadmap(assessment, workspace, writer=LLMWriter(settings))
@@ -89,4 +94,25 @@ def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str
     assert all(s.markdown.strip() for s in draft.sections)
     print(f"\n{method}: {draft.usage}; warnings: {len(draft.warnings)}")
     for warning in draft.warnings[:8]:
+        print("  ", warning)
+
+
+def test_tiny_model_deep_dive_validates(server_url: str, tmp_path: Path) -> None:
+    from dih_ai.deep_dive import DEEP_DIVE_SECTION_IDS, DeepDive, deep_dive
+    from dih_ai.writers.offline import OfflineWriter
+
+    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
+    settings = tiny_settings(server_url, "function_calling")
+    workspace = Workspace.open(index_dir=tmp_path / "index")
+    assessment = load_assessment(ROOT / "examples" / "assessments" / "food-en.json")
+    draft = draft_roadmap(assessment, workspace, writer=OfflineWriter())
+    first = next(i for i in draft.initiatives if i.use_case)
+    dive = deep_dive(draft, first.id, workspace, assessment=assessment, writer=LLMWriter(settings))
+    again = DeepDive.model_validate(dive.model_dump(mode="json"))
+    assert [s.id for s in again.sections] == list(DEEP_DIVE_SECTION_IDS)
+    assert {c.id for c in dive.citations} <= set(workspace.corpus.cases)
+    assert dive.usage.llm_calls >= len(DEEP_DIVE_SECTION_IDS)
+    assert all(s.markdown.strip() for s in dive.sections)
+    print(f"\ndeep dive: {dive.usage}; warnings: {len(dive.warnings)}")
+    for warning in dive.warnings[:8]:
         print("  ", warning)
