@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dih_ai.assessment.load import parse_json, problems_from_validation, read_text
 from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
-from dih_ai.corpus import CaseStudy
+from dih_ai.corpus import CaseStudy, corpus_hash
 from dih_ai.draft import (
     Citation,
     Document,
@@ -587,6 +587,13 @@ def prepare_deep_dive(
         draft = _in_language(draft, assessment, language)
     initiative = _scrubbed(find_initiative(draft, initiative_id), draft.company_id, privacy)
     sources, warnings = choose_cases(draft, initiative, workspace, k)
+    made_from = draft.generated_by.corpus_hash
+    if made_from and made_from != corpus_hash(workspace.corpus):
+        warnings.insert(
+            0,
+            f"the draft was made from another version of the corpus ({made_from}); its "
+            "cited cases were checked against the current one",
+        )
     plan = make_deep_dive_plan(draft, initiative, [s.study for s in sources], start=start)
     for option in plan.funding:
         if not option.open_at_start:

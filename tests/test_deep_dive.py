@@ -268,3 +268,13 @@ def test_hostile_case_text_and_draft_edits_change_nothing(tmp_path, draft, mecca
     for request in server.requests:
         sent = json.dumps(request["body"], ensure_ascii=False)
         assert "Officina Meccanica Esempio" not in sent and edited.company_id not in sent
+
+
+def test_a_draft_from_another_corpus_is_flagged(draft, workspace) -> None:
+    older = draft.model_copy(
+        update={"generated_by": draft.generated_by.model_copy(update={"corpus_hash": "0ld"})}
+    )
+    dive = deep_dive(older, "ai-literacy", workspace, writer=OfflineWriter())
+    assert dive.warnings[0].startswith("the draft was made from another version of the corpus")
+    same = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter())
+    assert not any("another version" in w for w in same.warnings)
