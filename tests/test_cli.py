@@ -124,6 +124,13 @@ def test_demo_writes_markdown_and_json(tmp_path: Path, index_dir: Path) -> None:
     md = tmp_path / "demo" / "officina-meccanica-esempio.md"
     assert str(md) in done.stdout
     assert "scrittore offline" in md.read_text()
+    dive = tmp_path / "demo" / "officina-meccanica-esempio-deep-dive-uc-predictive-maintenance.md"
+    assert dive.read_text().startswith("# Deep Dive: Manutenzione predittiva")
+    assert (
+        (tmp_path / "demo" / "officina-meccanica-esempio.html")
+        .read_text()
+        .startswith("<!doctype html>")
+    )
 
 
 def test_draft_in_the_other_language(examples: Path, index_dir: Path) -> None:
