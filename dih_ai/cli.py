@@ -109,28 +109,41 @@ def _fail(error: DihAiError) -> None:
     raise typer.Exit(1)
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(content: str | bytes, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(content if isinstance(content, str) else content.decode())
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            out.write_bytes(content)
+        else:
+            out.write_text(content, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"--out: {out}: {error.strerror}; expected a writable file path", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"wrote {out}", err=True)
+
+
+def _check_out(fmt: DraftFormat, out: Path | None) -> None:
+    """Refuse, before any work, an output that cannot be written."""
+    if fmt is DraftFormat.docx and out is None:
+        typer.echo("--format docx needs --out FILE.docx", err=True)
+        raise typer.Exit(2)
+    if out is not None and out.is_dir():
+        typer.echo(f"--out: {out}: is a folder; expected a file path", err=True)
+        raise typer.Exit(2)
 
 
 def _emit(document, fmt: DraftFormat, out: Path | None) -> None:
     """Write a draft or deep dive in the format asked, to a file or stdout."""
     from dih_ai.render import to_json, to_markdown
 
+    _check_out(fmt, out)
     if fmt is DraftFormat.docx:
         from dih_ai.documents import to_docx
 
-        if out is None:
-            typer.echo("--format docx needs --out FILE.docx", err=True)
-            raise typer.Exit(2)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(to_docx(document))
-        typer.echo(f"wrote {out}", err=True)
+        _write(to_docx(document), out)
         return
     if fmt is DraftFormat.html:
         from dih_ai.documents import to_html
@@ -253,6 +266,7 @@ def draft(
     from dih_ai.assessment.load import load_assessment
     from dih_ai.pipeline import draft_roadmap
 
+    _check_out(fmt, out)
     try:
         assessment = load_assessment(path)
         if lang is not None:
@@ -375,7 +389,7 @@ def deep_dive_command(
         Language | None,
         typer.Option("--lang", help="Language (default: the draft's; another needs --assessment)."),
     ] = None,
-    k: Annotated[int, typer.Option("--k", min=0, max=10, help="Cases to cite.")] = 3,
+    k: Annotated[int, typer.Option("--k", min=1, max=10, help="Cases to cite.")] = 3,
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -400,6 +414,7 @@ def deep_dive_command(
     from dih_ai.deep_dive import deep_dive, find_initiative, load_draft
     from dih_ai.errors import Problem
 
+    _check_out(fmt, out)
     try:
         try:
             begin = dt.date.fromisoformat(start) if start else None
@@ -410,6 +425,17 @@ def deep_dive_command(
         draft_doc = load_draft(draft_path)
         find_initiative(draft_doc, initiative_id, str(draft_path))
         assessment = load_assessment(assessment_path) if assessment_path else None
+        if assessment is not None and assessment.company.id != draft_doc.company_id:
+            raise InputError(
+                [
+                    Problem(
+                        str(assessment_path),
+                        "company.id",
+                        f"'{assessment.company.id}' is not the company of the draft "
+                        f"('{draft_doc.company_id}')",
+                    )
+                ]
+            )
         settings = _settings(backend, model, base_url)
         if dry_run and settings.resolved_backend() == "offline":
             typer.echo("offline writer: no model calls, no tokens, no cost")

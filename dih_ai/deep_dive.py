@@ -31,8 +31,7 @@ from dih_ai.draft import (
     Usage,
 )
 from dih_ai.errors import DihAiError, InputError, Problem
-from dih_ai.grounding import CASE_CITATION
-from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser
+from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, tokenize
 from dih_ai.writers import Source
@@ -229,6 +228,10 @@ def load_draft(path: str | Path) -> RoadmapDraft:
                     )
                 ]
             ) from None
+    if isinstance(data, dict) and data.get("kind") == "deep_dive":
+        raise InputError(
+            [Problem(source, "kind", "this is a deep dive; expected the draft it was made from")]
+        )
     if not isinstance(data, dict) or "sections" not in data:
         raise InputError(
             [Problem(source, "", "not a draft; expected the JSON of `dih-ai draft --format json`")]
@@ -442,10 +445,14 @@ def choose_cases(
             study = cases[cid]
             if initiative.use_case and initiative.use_case not in study.ai_use_cases:
                 continue
+            titles = load_data("use_cases.yaml")["use_cases"]
+            covered = ", ".join(
+                _t(titles[u]["title"], draft.language).lower() for u in study.ai_use_cases
+            )
             reason = (
-                f"matches the initiative ({', '.join(study.ai_use_cases)})"
+                f"a case of the same kind ({covered})"
                 if draft.language == "en"
-                else f"pertinente all'iniziativa ({', '.join(study.ai_use_cases)})"
+                else f"un caso dello stesso tipo ({covered})"
             )
             chosen.append(
                 RetrievedCase(
@@ -468,12 +475,23 @@ def choose_cases(
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in tokenize(text) if len(w) > 3}
+    return {w for w in tokenize(text) if len(w) >= 3}
+
+
+def _italian_kpi_names(initiative: Initiative) -> list[str]:
+    """The catalogue's Italian names of the initiative's KPIs (the corpus is Italian)."""
+    catalogue = load_data("use_cases.yaml")
+    if initiative.use_case:
+        return [str(k["it"]) for k in catalogue["use_cases"][initiative.use_case]["kpis"]]
+    enabler = catalogue["enablers"].get(initiative.id.replace("-", "_"))
+    return [str(k["name"]["it"]) for k in enabler["kpis"]] if enabler else []
 
 
 def relevant_results(plan: DeepDivePlan) -> list[CaseResult]:
-    """The case results whose KPI shares a word with one of the plan's KPIs."""
-    kpi_words = set().union(*(_words(k.name) for k in plan.kpis)) if plan.kpis else set()
+    """The case results whose KPI shares a word with one of the plan's KPIs, matched in the
+    plan's language and in Italian, the corpus's."""
+    names = [k.name for k in plan.kpis] + _italian_kpi_names(plan.initiative)
+    kpi_words = set().union(*(_words(n) for n in names)) if names else set()
     return [r for r in plan.case_results if _words(r.kpi) & kpi_words]
 
 
@@ -518,42 +536,20 @@ def _in_language(draft: RoadmapDraft, assessment: Assessment | None, language: s
 
 
 def _scrubbed(initiative: Initiative, company_id: str, privacy: Pseudonymiser | None) -> Initiative:
-    """The initiative with the company's name, VAT number and id replaced by the alias (a
-    draft file may have been edited by hand: its text is not trusted to be clean)."""
+    """The initiative with the company's name, VAT number and id replaced by the alias in
+    every text (a draft file may have been edited by hand: it is not trusted to be clean)."""
     id_pattern = re.compile(rf"(?<![\w-]){re.escape(company_id)}(?![\w-])", re.I)
 
     def scrub(text: str) -> str:
         text = id_pattern.sub(TOKEN, text)
         return privacy.scrub(text) if privacy else text
 
-    return initiative.model_copy(
-        update={
-            "title": scrub(initiative.title),
-            "description": scrub(initiative.description),
-            "why": scrub(initiative.why) if initiative.why else None,
-            "prerequisites": [scrub(p) for p in initiative.prerequisites],
-        }
-    )
+    scrubbed = map_strings(initiative, scrub)
+    return scrubbed.model_copy(update={"id": initiative.id, "citations": initiative.citations})
 
 
 def _restore(text: str, name: str) -> str:
     return text.replace(TOKEN, name)
-
-
-def clean_citations(sections: list[Section], allowed: set[str]) -> list[str]:
-    """Drop every case citation not in `allowed` from the sections; return warnings."""
-    warnings: list[str] = []
-    for section in sections:
-
-        def replace(match: Any, where: str = section.id) -> str:
-            if match.group(1) in allowed:
-                return str(match.group(0))
-            warnings.append(f"section {where}: removed citation of '{match.group(1)}'")
-            return ""
-
-        section.markdown = CASE_CITATION.sub(replace, section.markdown)
-        section.citations = list(dict.fromkeys(CASE_CITATION.findall(section.markdown)))
-    return warnings
 
 
 def prepare_deep_dive(
@@ -568,6 +564,8 @@ def prepare_deep_dive(
 ) -> tuple[DeepDiveInput, list[str]]:
     """The writer's input of a deep dive (plan and numbered cases, no identity), and the
     warnings found on the way. See `deep_dive` for the arguments."""
+    if k < 1:
+        raise InputError([Problem("k", str(k), "expected at least 1 case to cite")])
     find_initiative(draft, initiative_id)
     privacy = None
     if assessment is not None:
@@ -636,7 +634,7 @@ def deep_dive(
     (the initiative is planned again in that language). Without a `writer`, `settings` choose
     one as for drafts.
     """
-    from dih_ai.pipeline import made_by, make_writer
+    from dih_ai.pipeline import clean_citations, made_by, make_writer
 
     chosen = writer or make_writer(settings)
     if not hasattr(chosen, "write_deep_dive"):
@@ -656,20 +654,12 @@ def deep_dive(
     name = assessment.company.name if assessment else ALIAS[data.language]
     for section in written.sections:
         section.markdown = _restore(section.markdown, name)
-    initiative = data.plan.initiative
-    plan = data.plan.model_copy(
-        update={
-            "initiative": initiative.model_copy(
-                update={
-                    "title": _restore(initiative.title, name),
-                    "description": _restore(initiative.description, name),
-                    "why": _restore(initiative.why, name) if initiative.why else None,
-                }
-            )
-        }
-    )
+    plan = map_strings(data.plan, lambda text: _restore(text, name))
     used = {cid for s in written.sections for cid in s.citations}
     cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
+    plan = plan.model_copy(
+        update={"case_results": [r for r in plan.case_results if r.case_id in used]}
+    )
     cases = workspace.corpus.cases
     return DeepDive(
         company_id=draft.company_id,

@@ -73,10 +73,26 @@ def _environment() -> Environment:
 
 
 def markdown_html(text: str) -> str:
+    """Markdown as HTML; each case citation `[cs-id]` links to its entry in the sources. Only
+    real citations do: escaped brackets of untrusted text stay plain text."""
     from markdown_it import MarkdownIt
 
-    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    return CASE_CITATION.sub(r'[<a href="#\1">\1</a>]', rendered)
+    cited: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        cited.append(match.group(1))
+        return f"DIHAICITE{len(cited) - 1}X"
+
+    rendered = (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .render(CASE_CITATION.sub(mark, text))
+    )
+    return re.sub(
+        r"DIHAICITE(\d+)X",
+        lambda m: f'[<a href="#{cited[int(m.group(1))]}">{cited[int(m.group(1))]}</a>]',
+        rendered,
+    )
 
 
 def radar_svg(scores: dict[str, float], language: str, size: int = 300) -> str:
@@ -116,6 +132,10 @@ def radar_svg(scores: dict[str, float], language: str, size: int = 300) -> str:
     return "".join(parts)
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def gantt_svg(phases: list[Phase], milestones: list[Milestone], language: str) -> str:
     """An SVG Gantt chart: one bar per phase over the weeks, a diamond per milestone."""
     words = WORDS[language]
@@ -148,7 +168,7 @@ def gantt_svg(phases: list[Phase], milestones: list[Milestone], language: str) -
         y = top + row * row_h
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 17}" font-size="12" text-anchor="end">'
-            f"{html.escape(phase.title[:40])}</text>"
+            f"{html.escape(_short(phase.title, 40))}</text>"
             f'<rect x="{x(phase.start_week):.1f}" y="{y + 5}" '
             f'width="{max(2.0, (phase.end_week - phase.start_week) * scale):.1f}" height="16" '
             f'rx="3" fill="#3b6ea5"><title>{html.escape(phase.title)}: '
@@ -219,9 +239,13 @@ def _deep_dive_html(dive: DeepDive) -> str:
 
 
 def _plain(markdown: str) -> str:
-    text = re.sub(r"[*_`>#]", "", markdown)
+    """Markdown inline text as plain text: emphasis, code marks, links and escapes undone;
+    underscores inside words (use-case ids) and other symbols kept."""
+    text = re.sub(r"^\s*(#{1,6}|>)\s*", "", markdown, flags=re.M)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
-    return re.sub(r"\\([\[\]])", r"\1", text).strip()  # escaped brackets shown as brackets
+    return re.sub(r"\\([\\\[\]|*_`#>])", r"\1", text).strip()  # escapes shown as characters
 
 
 def _markdown_docx(document: Any, markdown: str) -> None:
@@ -230,7 +254,7 @@ def _markdown_docx(document: Any, markdown: str) -> None:
         lines = [line for line in block.splitlines() if line.strip()]
         if lines and all(line.lstrip().startswith("|") for line in lines):
             rows = [
-                [c.strip() for c in line.strip().strip("|").split("|")]
+                [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
                 for line in lines
                 if not re.match(r"^\s*\|[-\s|:]+\|\s*$", line)
             ]

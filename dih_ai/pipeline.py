@@ -13,11 +13,11 @@ from dih_ai.analysis import analyse
 from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
 from dih_ai.corpus import Corpus, corpus_hash, load_corpus
-from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft
+from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import CASE_CITATION
 from dih_ai.plan import Plan, make_plan
-from dih_ai.privacy import TOKEN, Pseudonymiser
+from dih_ai.privacy import TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import default_corpus_dir
 from dih_ai.retrieval import HybridSearcher, RetrievedCase, retrieve_cases
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS
@@ -99,24 +99,31 @@ def writer_input(
     )
 
 
-def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
-    """Drop every citation that is not a retrieved case, in text and lists; return warnings."""
-    warnings: list[str] = []
+_SPACED_CITATION = re.compile(r"[ \t]*" + CASE_CITATION.pattern)
 
-    def clean(markdown: str, where: str) -> str:
-        def replace(match: re.Match[str]) -> str:
+
+def clean_citations(sections: list[Section], allowed: set[str]) -> list[str]:
+    """Drop from the sections' text every case citation not in `allowed` (with the space
+    before it), set each section's `citations` from its text; return warnings."""
+    warnings: list[str] = []
+    for section in sections:
+
+        def replace(match: re.Match[str], where: str = section.id) -> str:
             if match.group(1) in allowed:
                 return match.group(0)
             warnings.append(
-                f"{where}: removed citation of '{match.group(1)}', not a retrieved case"
+                f"section {where}: removed citation of '{match.group(1)}', not a source"
             )
             return ""
 
-        return CASE_CITATION.sub(replace, markdown)
+        section.markdown = _SPACED_CITATION.sub(replace, section.markdown)
+        section.citations = list(dict.fromkeys(CASE_CITATION.findall(section.markdown)))
+    return warnings
 
-    for section in written.sections:
-        section.markdown = clean(section.markdown, f"section {section.id}")
-        section.citations = [c for c in dict.fromkeys(CASE_CITATION.findall(section.markdown))]
+
+def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
+    """Drop every citation that is not a retrieved case, in text and lists; return warnings."""
+    warnings = clean_citations(written.sections, allowed)
     for initiative in written.initiatives:
         bad = [c for c in initiative.citations if c not in allowed]
         for c in bad:
@@ -203,9 +210,7 @@ def draft_roadmap(
         warnings.append("no case study was retrieved: the draft cites none")
     for section in written.sections:
         section.markdown = privacy.restore(section.markdown)
-    for initiative in written.initiatives:
-        initiative.title = privacy.restore(initiative.title)
-        initiative.description = privacy.restore(initiative.description)
+    written.initiatives = [map_strings(i, privacy.restore) for i in written.initiatives]
     cited = [cid for s in written.sections for cid in s.citations]
     cited += [cid for i in written.initiatives for cid in i.citations]
     cases = workspace.corpus.cases

@@ -7,8 +7,14 @@ real name back into what comes back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from dih_ai.assessment.models import Assessment, Company
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 ALIAS = {"it": "l'Azienda", "en": "the Company"}
 TOKEN = "AZIENDA_CLIENTE"
@@ -56,3 +62,18 @@ class Pseudonymiser:
                 "notes": self.scrub(assessment.notes) if assessment.notes else None,
             }
         )
+
+
+def map_strings(model: ModelT, change: Callable[[str], str]) -> ModelT:
+    """A copy of `model` with `change` applied to every string in it, however deep."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return change(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(walk(v) for v in value)
+        return value
+
+    return type(model).model_validate(walk(model.model_dump()))

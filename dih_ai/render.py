@@ -52,7 +52,8 @@ def to_markdown(document: RoadmapDraft | DeepDive) -> str:
         title = "Roadmap AI – bozza" if document.language == "it" else "AI roadmap – draft"
         title = f"{title}: {document.company_id}"
     else:
-        title = f"Deep Dive: {document.plan.initiative.title} – {document.company_id}"
+        name = " ".join(document.plan.initiative.title.split())
+        title = f"Deep Dive: {name} – {document.company_id}"
     return _body(
         title,
         document.language,

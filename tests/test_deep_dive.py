@@ -212,7 +212,10 @@ def test_model_deep_dive_is_validated_and_sends_no_identity(
     offline = deep_dive(
         draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter(), start=START
     )
-    assert dive.plan == offline.plan
+    assert dive.plan.model_copy(update={"case_results": []}) == offline.plan.model_copy(
+        update={"case_results": []}
+    )
+    assert {r.case_id for r in dive.plan.case_results} == {c.id for c in dive.citations}
 
 
 def test_unusable_model_answers_fall_back_to_the_offline_text(draft, workspace, server) -> None:
@@ -278,3 +281,57 @@ def test_a_draft_from_another_corpus_is_flagged(draft, workspace) -> None:
     assert dive.warnings[0].startswith("the draft was made from another version of the corpus")
     same = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter())
     assert not any("another version" in w for w in same.warnings)
+
+
+def test_review_fixes_hold(draft, meccanica, workspace, server) -> None:
+    """Found in review: every draft string is scrubbed for the model and restored for readers;
+    draft text cannot break tables or cite; case figures travel only with their source;
+    English KPIs find the Italian cases' results; the listed results are the cited ones."""
+    edited = draft.model_copy(deep=True)
+    target = next(i for i in edited.initiatives if i.id == "uc-predictive-maintenance")
+    target.kpis[0].name = "fermi di Officina Meccanica Esempio | ore\nmese"
+    target.kpis[0].target = "-20% [cs-automotive-presse-predittiva], P.IVA IT00000000000"
+    target.prerequisites = ["Audit di Officina Meccanica Esempio S.r.l."]
+    offline = deep_dive(edited, target.id, workspace, writer=OfflineWriter(), assessment=meccanica)
+    kpis = offline.section("kpis")
+    row = next(line for line in kpis.markdown.splitlines() if line.startswith("| fermi di"))
+    assert row.count(" | ") == 2  # three cells: the name's pipe and newline did not split it
+    assert "\\[cs-automotive-presse-predittiva\\]" in row
+    assert all(r.case_id in {c.id for c in offline.citations} for r in offline.plan.case_results)
+    assert offline.plan.open_prerequisites == ["Audit di Officina Meccanica Esempio S.r.l."]
+    assert "AZIENDA_CLIENTE" not in offline.model_dump_json()
+
+    dive = deep_dive(
+        edited, target.id, workspace, writer=model_writer(server), assessment=meccanica
+    )
+    for request in server.requests:
+        sent = json.dumps(request["body"], ensure_ascii=False)
+        for secret in ("Officina Meccanica Esempio", "00000000000", "officina-meccanica-esempio"):
+            assert secret not in sent
+        plan = request["body"]["messages"][1]["content"].split("<fonti>")[0]
+        # case ids and case figures travel only with the numbered sources
+        assert '"case_results"' not in plan and '"citations"' not in plan
+    assert "AZIENDA_CLIENTE" not in dive.model_dump_json()
+
+
+def test_a_figure_cited_by_case_id_is_checked(draft, workspace, server) -> None:
+    wrong = answer("Come [cs-torneria-cnc-predittiva], con fermi da 999 h a 777 h.", [])
+    server.script.extend([wrong, wrong, wrong])
+    dive = deep_dive(draft, "uc-predictive-maintenance", workspace, writer=model_writer(server))
+    asked = server.requests[1]["body"]["messages"][-1]["content"]
+    assert "non con l'id" in asked and "999" in asked
+    assert "999" not in dive.section("objective").markdown
+    assert any("figure 777 is not in source" in w or "figure 999" in w for w in dive.warnings)
+
+
+def test_english_kpis_find_the_italian_cases_results(workspace, food) -> None:
+    english = draft_roadmap(food, workspace, writer=OfflineWriter())
+    first = next(i for i in english.initiatives if i.use_case == "demand_forecasting")
+    dive = deep_dive(english, first.id, workspace, writer=OfflineWriter())
+    assert relevant_results(dive.plan)
+    assert "Reference figures from the cited cases" in dive.section("kpis").markdown
+
+
+def test_k_must_be_positive(draft, workspace) -> None:
+    with pytest.raises(InputError, match="at least 1"):
+        deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter(), k=0)

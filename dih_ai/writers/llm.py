@@ -21,7 +21,13 @@ from pydantic import BaseModel, Field
 from dih_ai.config import Settings
 from dih_ai.draft import Section, Usage
 from dih_ai.errors import ConfigError, DihAiError, WriterError
-from dih_ai.grounding import NUMBER_CITATION, cited_numbers, language_of, unsupported_figures
+from dih_ai.grounding import (
+    CASE_CITATION,
+    NUMBER_CITATION,
+    cited_numbers,
+    language_of,
+    unsupported_figures,
+)
 from dih_ai.llm_cache import AnswerCache
 from dih_ai.resources import cache_dir, load_data
 from dih_ai.tokens import count_tokens
@@ -261,8 +267,14 @@ class SectionJob:
                 else []
             )
         )
+        # case ids and case figures only travel with the numbered sources, so that every
+        # figure the model attributes to a case is checked against that case
         plan = json.dumps(
-            data.plan.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
+            data.plan.model_dump(
+                mode="json", exclude={"case_results": True, "initiative": {"citations"}}
+            ),
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
         return cls(
             language=data.language,
@@ -485,8 +497,20 @@ class LLMWriter:
                 if it
                 else f"sources {invalid} do not exist; cite only: {valid}"
             )
+        by_id = CASE_CITATION.findall(answer.markdown)
+        if by_id:
+            problems.append(
+                f"cita le fonti con il loro numero [n], non con l'id ({', '.join(by_id)})"
+                if it
+                else f"cite sources by their number [n], not by id ({', '.join(by_id)})"
+            )
         texts = blocks.texts(sources)
-        for sentence, number, figure in unsupported_figures(answer.markdown, texts, blocks.context):
+        number_of = {s.study.id: s.number for s in sources}
+        as_numbers = CASE_CITATION.sub(  # figures cited by id are checked like the others
+            lambda m: f"[{number_of[m.group(1)]}]" if m.group(1) in number_of else m.group(0),
+            answer.markdown,
+        )
+        for sentence, number, figure in unsupported_figures(as_numbers, texts, blocks.context):
             problems.append(
                 f"la cifra {figure} attribuita alla fonte [{number}] non compare nella fonte: "
                 f"«{sentence[:120]}»"
@@ -510,7 +534,18 @@ class LLMWriter:
     ) -> str:
         """Last resort after the re-asks: drop what cannot stand, and say so."""
         numbers = {s.number for s in sources}
-        markdown = answer.markdown
+        number_of = {s.study.id: s.number for s in sources}
+
+        def by_number(match: re.Match[str]) -> str:
+            # a case cited by id becomes its number, so the checks below apply to it
+            if match.group(1) in number_of:
+                return f"[{number_of[match.group(1)]}]"
+            tally.warnings.append(
+                f"section {section_id}: removed citation of '{match.group(1)}', not a source"
+            )
+            return ""
+
+        markdown = CASE_CITATION.sub(by_number, answer.markdown)
         for sentence, number, figure in unsupported_figures(
             markdown, blocks.texts(sources), blocks.context
         ):
@@ -573,10 +608,10 @@ class LLMWriter:
                 "writer's text is used"
             )
             return job.fallback(section_id)
-        markdown = self._repair(answer, sources, job.blocks, section_id, tally, job.language)
+        repaired = self._repair(answer, sources, job.blocks, section_id, tally, job.language)
         by_number = {s.number: s.study.id for s in sources}
-        markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", markdown)
-        cited = [by_number[n] for n in cited_numbers(answer.markdown) if n in by_number]
+        markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", repaired)
+        cited = [by_number[n] for n in cited_numbers(repaired) if n in by_number]
         return Section(
             id=section_id,
             title=job.titles[section_id],

@@ -82,8 +82,14 @@ def _result_text(result: Any, language: str) -> str:
 
 
 def _inert(text: str) -> str:
-    """Case-study text made inert in Markdown: its brackets cannot form a citation."""
-    return text.replace("[", "\\[").replace("]", "\\]")
+    """Untrusted text made inert in Markdown: its brackets cannot form a citation."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _inline(text: str) -> str:
+    """Untrusted text for one line or one table cell: no line breaks, no column breaks, no
+    citations."""
+    return _inert(" ".join(text.split())).replace("|", "\\|")
 
 
 def _source_view(source: Source, language: str) -> dict[str, Any]:
@@ -296,11 +302,11 @@ def deep_dive_context(data: DeepDiveInput) -> dict[str, Any]:
         "label": labels()["offline_label"][language],
         "alias": data.company_alias,
         "i": {
-            "title": i.title,
+            "title": _inline(i.title),
             "horizon": _t("horizons", i.horizon, language),
             "process_area": _t("process_areas", i.process_area, language),
-            "description": _sentence(i.description),
-            "why": (i.why or "-").rstrip(". "),
+            "description": _sentence(_inline(i.description)),
+            "why": _inline(i.why or "").rstrip(". "),
             "effort": _t("effort", i.effort, language),
             "cost": _cost(i.cost_eur, language),
         },
@@ -314,7 +320,7 @@ def deep_dive_context(data: DeepDiveInput) -> dict[str, Any]:
         }
         if plan.ai_act
         else None,
-        "prerequisites": plan.open_prerequisites,
+        "prerequisites": [_inline(p) for p in plan.open_prerequisites],
         "funding": [f.model_dump() for f in plan.funding],
         "phases": [
             {**p.model_dump(), "roles": [roles.get(r, r) for r in p.roles]} for p in plan.phases
@@ -338,7 +344,10 @@ def deep_dive_context(data: DeepDiveInput) -> dict[str, Any]:
             }
             for r in plan.risks
         ],
-        "kpis": plan.kpis,
+        "kpis": [
+            {"name": _inline(k.name), "baseline": _inline(k.baseline), "target": _inline(k.target)}
+            for k in plan.kpis
+        ],
         "results": [
             {"case_id": r.case_id, "text": _inert(_result_text(r, language))}
             for r in relevant_results(plan)
