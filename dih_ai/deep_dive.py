@@ -50,6 +50,12 @@ DEEP_DIVE_SECTION_IDS: tuple[str, ...] = (
 MAX_CASES = 3
 MAX_DRAFT_BYTES = 5_000_000
 RiskLevel = Literal["high", "medium", "low"]
+GENERIC_BASELINE = {  # for a KPI added to the draft by hand: the playbook has no method for it
+    "it": "Misurare il valore attuale sugli ultimi 6-12 mesi dai sistemi aziendali, con la "
+    "stessa formula che si userà per valutare il risultato.",
+    "en": "Measure the current value over the last 6-12 months from the company's systems, "
+    "with the same formula that will judge the result.",
+}
 
 
 class Phase(BaseModel):
@@ -358,7 +364,7 @@ def make_deep_dive_plan(
     kpis = [
         KPIPlan(
             name=k.name,
-            baseline=baselines[n] if n < len(baselines) else baselines[-1],
+            baseline=baselines[n] if n < len(baselines) else _t(GENERIC_BASELINE, language),
             target=k.target,
         )
         for n, k in enumerate(initiative.kpis)
@@ -581,10 +587,16 @@ def prepare_deep_dive(
                 ]
             )
         privacy = Pseudonymiser(assessment.company)
-    if language and language != draft.language:
+    relanguaged = bool(language and language != draft.language)
+    if language and relanguaged:
         draft = _in_language(draft, assessment, language)
     initiative = _scrubbed(find_initiative(draft, initiative_id), draft.company_id, privacy)
     sources, warnings = choose_cases(draft, initiative, workspace, k)
+    if relanguaged:
+        warnings.append(
+            f"the initiative was planned again in '{draft.language}' from the assessment: "
+            "changes made by hand to the draft's initiative are not carried over"
+        )
     made_from = draft.generated_by.corpus_hash
     if made_from and made_from != corpus_hash(workspace.corpus):
         warnings.insert(
@@ -593,6 +605,9 @@ def prepare_deep_dive(
             "cited cases were checked against the current one",
         )
     plan = make_deep_dive_plan(draft, initiative, [s.study for s in sources], start=start)
+    unknown = sorted(set(initiative.funding) - {f.id for f in plan.funding})
+    if unknown:
+        warnings.append(f"funding {unknown} of the draft is not in data/funding.yaml: left out")
     for option in plan.funding:
         if not option.open_at_start:
             warnings.append(

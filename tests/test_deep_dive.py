@@ -335,3 +335,22 @@ def test_english_kpis_find_the_italian_cases_results(workspace, food) -> None:
 def test_k_must_be_positive(draft, workspace) -> None:
     with pytest.raises(InputError, match="at least 1"):
         deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter(), k=0)
+
+
+def test_hand_edits_the_playbook_cannot_cover_are_said(draft, meccanica, workspace) -> None:
+    edited = draft.model_copy(deep=True)
+    target = next(i for i in edited.initiatives if i.id == "ai-literacy")
+    target.kpis = [*target.kpis, target.kpis[0].model_copy(update={"name": "ore di formazione"})]
+    target.funding = [*target.funding, "bando_inesistente"]
+    dive = deep_dive(edited, "ai-literacy", workspace, writer=OfflineWriter())
+    assert dive.plan.kpis[-1].baseline.startswith("Misurare il valore attuale")
+    assert any("bando_inesistente" in w for w in dive.warnings)
+    english = deep_dive(
+        edited,
+        "ai-literacy",
+        workspace,
+        writer=OfflineWriter(),
+        assessment=meccanica,
+        language="en",
+    )
+    assert any("planned again in 'en'" in w for w in english.warnings)
