@@ -55,8 +55,12 @@ def _t(group: str, key: Any, language: str) -> str:
     return entry[language] if entry else str(key)
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def _fmt(value: float, language: str = "en", sign: bool = False) -> str:
+    """A number as readers of `language` write it: 37.7 in English, 37,7 in Italian."""
+    text = (
+        f"{value:+g}" if sign else (str(int(value)) if float(value).is_integer() else f"{value:g}")
+    )
+    return text.replace(".", ",") if language == "it" else text
 
 
 def _cost(cost: tuple[int, int] | None, language: str) -> str:
@@ -70,10 +74,10 @@ def _cost(cost: tuple[int, int] | None, language: str) -> str:
 def _result_text(result: Any, language: str) -> str:
     unit = result.unit or ""
     space = "" if unit in ("%", "") else " "
-    value = f"{_fmt(result.value)}{space}{unit}"
+    value = f"{_fmt(result.value, language)}{space}{unit}"
     if result.baseline is None:
         return f"{result.kpi}: {value}"
-    base = f"{_fmt(result.baseline)}{space}{unit}"
+    base = f"{_fmt(result.baseline, language)}{space}{unit}"
     return (
         f"{result.kpi} da {base} a {value}"
         if language == "it"
@@ -216,21 +220,24 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         "alias": data.company_alias,
         "profile": f"{size}, {sector}{employees}",
         "readiness": readiness,
-        "dma_overall": _fmt(readiness.dma_overall or 0),
+        "dma_overall": _fmt(readiness.dma_overall or 0, language),
         "dma_band": _t_band(readiness.dma_band, language),
         "failed_gates": failed,
         "priorities": [view(i) for i in priorities],
-        "automation_ai": _fmt(automation),
-        "data_management": _fmt(data_mgmt),
-        "human_centric": _fmt(dma.get("dma.human_centric_digitalisation") or 0.0),
+        "automation_ai": _fmt(automation, language),
+        "data_management": _fmt(data_mgmt, language),
+        "human_centric": _fmt(dma.get("dma.human_centric_digitalisation") or 0.0, language),
         "technologies": techs,
         "data_levels": data.data_levels,
-        "data_overall": _fmt(round(sum(data.data_levels.values()) / len(data.data_levels), 1))
+        "data_overall": _fmt(
+            round(sum(data.data_levels.values()) / len(data.data_levels), 1), language
+        )
         if data.data_levels
         else "",
         "data_weakest": [f"{label('data.' + k, language)} {v}/5" for k, v in data_weakest],
         "cyber": [
-            {"name": label("cyber." + k, language), "value": _fmt(v)} for k, v in data.cyber.items()
+            {"name": label("cyber." + k, language), "value": _fmt(v, language)}
+            for k, v in data.cyber.items()
         ],
         "cyber_framework": "NIST CSF 2.0 / FNCDP 2.1",
         "use_cases": use_cases,
@@ -247,12 +254,12 @@ def build_context(data: WriterInput) -> dict[str, Any]:
                 label("dma." + k, language)
                 if k != "overall"
                 else ("punteggio complessivo" if language == "it" else "overall score"),
-                f"{v:+g}",
+                _fmt(v, language, sign=True),
             )
             for k, v in (readiness.dma_change or {}).items()
         ],
-        "t1_automation_ai": _fmt(min(100, automation + 10)),
-        "t1_data_management": _fmt(min(100, data_mgmt + 10)),
+        "t1_automation_ai": _fmt(min(100, automation + 10), language),
+        "t1_data_management": _fmt(min(100, data_mgmt + 10), language),
         "funding": funding,
         "sources": [_source_view(s, language) for s in data.sources],
         "first_use_case": first_uc.title if first_uc else None,
