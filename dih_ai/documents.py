@@ -194,8 +194,16 @@ def _made_by(language: str, by: GeneratedBy) -> str:
     )
 
 
-def _sections_html(sections: list[Section]) -> list[dict[str, str]]:
-    return [{"id": s.id, "title": s.title, "html": markdown_html(s.markdown)} for s in sections]
+def _sections_html(sections: list[Section], label: str | None) -> list[dict[str, str]]:
+    """The sections as HTML. The page shows the offline writer's label as a banner, so the
+    copy that opens the first section's Markdown is not shown twice."""
+    out = []
+    for n, section in enumerate(sections):
+        text = section.markdown
+        if n == 0 and label and text.startswith(f"> {label}"):
+            text = text[len(f"> {label}") :].lstrip()
+        out.append({"id": section.id, "title": section.title, "html": markdown_html(text)})
+    return out
 
 
 def to_html(document: RoadmapDraft | DeepDive) -> str:
@@ -205,7 +213,7 @@ def to_html(document: RoadmapDraft | DeepDive) -> str:
     draft = document
     words = WORDS[draft.language]
     made_by = _made_by(draft.language, draft.generated_by)
-    sections = _sections_html(draft.sections)
+    sections = _sections_html(draft.sections, draft.generated_by.label)
     return (
         _environment()
         .get_template("draft.html.j2")
@@ -232,7 +240,7 @@ def _deep_dive_html(dive: DeepDive) -> str:
             title=f"{words['deep_dive']}: {dive.plan.initiative.title} – {dive.company_id}",
             made_by=_made_by(dive.language, dive.generated_by),
             words=words,
-            sections=_sections_html(dive.sections),
+            sections=_sections_html(dive.sections, dive.generated_by.label),
             gantt=gantt_svg(dive.plan.phases, dive.plan.milestones, dive.language),
         )
     )

@@ -45,6 +45,17 @@ def test_docx_has_headings_initiative_tables_and_references(food, workspace) -> 
     assert len(refs) == len(draft.citations)
 
 
+def test_the_offline_label_shows_once_in_html(meccanica, workspace) -> None:
+    from dih_ai.deep_dive import deep_dive
+
+    draft = draft_roadmap(meccanica, workspace)
+    label = draft.generated_by.label
+    assert label and draft.sections[0].markdown.startswith(f"> {label}")  # the Markdown has it
+    assert to_html(draft).count(label) == 1  # the page shows it once, as a banner
+    dive = deep_dive(draft, "ai-literacy", workspace)
+    assert to_html(dive).count(label) == 1
+
+
 def test_notebook_representations(meccanica, food, workspace) -> None:
     from dih_ai.analysis import analyse
 
