@@ -12,8 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,33 +26,17 @@ def main() -> None:
     args = parser.parse_args()
 
     from dih_ai.batch import run_batch
-    from dih_ai.config import Settings
     from dih_ai.pipeline import Workspace
-    from dih_ai.writers.llm import LLMWriter
-    from tests.fake_openai import FakeOpenAI
+    from tests.companies import write_companies
+    from tests.fake_openai import FakeOpenAI, fake_writer
 
     print(f"machine: {describe()}")
-    sources = sorted((ROOT / "evals" / "retrieval" / "assessments").glob("*.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        for n in range(args.companies):
-            data = yaml.safe_load(sources[n % len(sources)].read_text())
-            data["company"]["id"] = f"azienda-{n:03d}"
-            data["dma"]["stage"] = "T0"
-            (folder / f"a{n:03d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+        folder = write_companies(Path(tmp) / "in", args.companies)
         workspace = Workspace.open(index_dir=Path(tmp) / "index")
         server = FakeOpenAI(latency=args.latency).start()
         try:
-            writer = LLMWriter(
-                Settings(
-                    backend="openai",
-                    base_url=server.base_url,
-                    api_key="k",
-                    cache=False,
-                    timeout_s=60,
-                )
-            )
+            writer = fake_writer(server, timeout_s=60)
             writer._structured()
             start = time.perf_counter()
             summary = run_batch(

@@ -111,7 +111,10 @@ def _fail(error: DihAiError) -> None:
 
 def _write(content: str | bytes, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(content if isinstance(content, str) else content.decode())
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
         return
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -136,10 +139,10 @@ def _check_out(fmt: DraftFormat, out: Path | None) -> None:
 
 
 def _emit(document, fmt: DraftFormat, out: Path | None) -> None:
-    """Write a draft or deep dive in the format asked, to a file or stdout."""
+    """Write a draft or deep dive in the format asked, to a file or stdout (the caller ran
+    `_check_out` before doing the work)."""
     from dih_ai.render import to_json, to_markdown
 
-    _check_out(fmt, out)
     if fmt is DraftFormat.docx:
         from dih_ai.documents import to_docx
 
@@ -411,7 +414,7 @@ def deep_dive_command(
     import datetime as dt
 
     from dih_ai.assessment.load import load_assessment
-    from dih_ai.deep_dive import deep_dive, find_initiative, load_draft
+    from dih_ai.deep_dive import check_same_company, deep_dive, find_initiative, load_draft
     from dih_ai.errors import Problem
 
     _check_out(fmt, out)
@@ -425,17 +428,8 @@ def deep_dive_command(
         draft_doc = load_draft(draft_path)
         find_initiative(draft_doc, initiative_id, str(draft_path))
         assessment = load_assessment(assessment_path) if assessment_path else None
-        if assessment is not None and assessment.company.id != draft_doc.company_id:
-            raise InputError(
-                [
-                    Problem(
-                        str(assessment_path),
-                        "company.id",
-                        f"'{assessment.company.id}' is not the company of the draft "
-                        f"('{draft_doc.company_id}')",
-                    )
-                ]
-            )
+        if assessment is not None:
+            check_same_company(draft_doc, assessment, str(assessment_path))
         settings = _settings(backend, model, base_url)
         if dry_run and settings.resolved_backend() == "offline":
             typer.echo("offline writer: no model calls, no tokens, no cost")

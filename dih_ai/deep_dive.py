@@ -31,6 +31,7 @@ from dih_ai.draft import (
     Usage,
 )
 from dih_ai.errors import DihAiError, InputError, Problem
+from dih_ai.plan import as_date, localised
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, tokenize
@@ -259,11 +260,24 @@ def find_initiative(draft: RoadmapDraft, initiative_id: str, source: str = "draf
     )
 
 
+def check_same_company(
+    draft: RoadmapDraft, assessment: Assessment, source: str = "assessment"
+) -> None:
+    """An `InputError` unless the assessment is the draft's company's."""
+    if assessment.company.id != draft.company_id:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "company.id",
+                    f"'{assessment.company.id}' is not the company of the draft "
+                    f"('{draft.company_id}')",
+                )
+            ]
+        )
+
+
 # -- the plan --------------------------------------------------------------------------------
-def _t(value: Any, language: str) -> str:
-    return str(value[language]) if isinstance(value, dict) else str(value)
-
-
 def playbook_for(initiative: Initiative) -> tuple[str, dict[str, Any]]:
     """The playbook key and entry of `data/deep_dive.yaml` for an initiative."""
     playbooks = load_data("deep_dive.yaml")
@@ -301,13 +315,12 @@ def _funding(initiative: Initiative, start: dt.date, language: str) -> list[Fund
         entry = entries.get(fid)
         if entry is None:
             continue
-        valid_to = entry["valid_to"]
-        valid_to = valid_to if isinstance(valid_to, dt.date) else dt.date.fromisoformat(valid_to)
+        valid_to = as_date(entry["valid_to"])
         out.append(
             FundingOption(
                 id=fid,
-                name=_t(entry["name"], language),
-                intensity=_t(entry["intensity"], language),
+                name=localised(entry["name"], language),
+                intensity=localised(entry["intensity"], language),
                 valid_to=valid_to,
                 open_at_start=start <= valid_to,
             )
@@ -332,12 +345,12 @@ def make_deep_dive_plan(
         phases.append(
             Phase(
                 id=spec["id"],
-                title=_t(spec["title"], language),
+                title=localised(spec["title"], language),
                 start_week=week,
                 end_week=week + int(spec["weeks"]),
-                activities=[_t(a, language) for a in spec["activities"]],
+                activities=[localised(a, language) for a in spec["activities"]],
                 roles=list(spec["roles"]),
-                deliverable=_t(spec["deliverable"], language),
+                deliverable=localised(spec["deliverable"], language),
             )
         )
         week += int(spec["weeks"])
@@ -345,8 +358,8 @@ def make_deep_dive_plan(
     roles = [
         Role(
             id=rid,
-            title=_t(roles_spec[rid]["title"], language),
-            does=_t(roles_spec[rid]["does"], language),
+            title=localised(roles_spec[rid]["title"], language),
+            does=localised(roles_spec[rid]["does"], language),
             phases=[p.id for p in phases if rid in p.roles],
         )
         for rid in role_ids
@@ -360,11 +373,11 @@ def make_deep_dive_plan(
         )
         for p in phases
     ]
-    baselines = [_t(b, language) for b in entry["kpi_baselines"]]
+    baselines = [localised(b, language) for b in entry["kpi_baselines"]]
     kpis = [
         KPIPlan(
             name=k.name,
-            baseline=baselines[n] if n < len(baselines) else _t(GENERIC_BASELINE, language),
+            baseline=baselines[n] if n < len(baselines) else localised(GENERIC_BASELINE, language),
             target=k.target,
         )
         for n, k in enumerate(initiative.kpis)
@@ -375,14 +388,14 @@ def make_deep_dive_plan(
         duties = load_data("ai_act.yaml")["class_duties"]
         ai_act = AIActNote(
             risk_class=initiative.ai_act_risk,
-            raised_when=_t(spec["raised_when"], language),
-            duties=_t(duties.get(initiative.ai_act_risk, ""), language),
+            raised_when=localised(spec["raised_when"], language),
+            duties=localised(duties.get(initiative.ai_act_risk, ""), language),
         )
     risks = [
         Risk(
             level=r["level"],
-            risk=_t(r["risk"], language),
-            mitigation=_t(r["mitigation"], language),
+            risk=localised(r["risk"], language),
+            mitigation=localised(r["mitigation"], language),
         )
         for r in entry["risks"]
     ]
@@ -392,8 +405,8 @@ def make_deep_dive_plan(
         total_weeks=week,
         phases=phases,
         roles=roles,
-        data_needed=[_t(d, language) for d in entry["data_needed"]],
-        infrastructure=[_t(d, language) for d in entry["infrastructure"]],
+        data_needed=[localised(d, language) for d in entry["data_needed"]],
+        infrastructure=[localised(d, language) for d in entry["infrastructure"]],
         risks=risks,
         milestones=milestones,
         kpis=kpis,
@@ -408,8 +421,21 @@ def make_deep_dive_plan(
 def _query(initiative: Initiative, language: str) -> str:
     if initiative.use_case:
         spec = load_data("use_cases.yaml")["use_cases"][initiative.use_case]
-        return _t(spec["query"], "it")  # the corpus is Italian
+        return localised(spec["query"], "it")  # the corpus is Italian
     return f"{initiative.title} {initiative.description}"
+
+
+def _as_retrieved(study: CaseStudy, score: float, reason: str) -> RetrievedCase:
+    return RetrievedCase(
+        id=study.id,
+        title=study.title,
+        score=score,
+        reason=reason,
+        path=study.path,
+        use_cases=list(study.ai_use_cases),
+        sector=study.sector,
+        size_band=study.size_band,
+    )
 
 
 def choose_cases(
@@ -417,6 +443,7 @@ def choose_cases(
 ) -> tuple[list[Source], list[str]]:
     """The cases the deep dive cites: the draft's citations of the initiative first, then the
     best matching cases of the index (of the same use case, for a use case)."""
+    it = draft.language == "it"
     warnings: list[str] = []
     cases = workspace.corpus.cases
     chosen: list[RetrievedCase] = []
@@ -424,22 +451,14 @@ def choose_cases(
         if cid not in cases:
             warnings.append(f"case '{cid}' cited by the draft is no longer in the corpus")
             continue
-        study = cases[cid]
-        chosen.append(
-            RetrievedCase(
-                id=cid,
-                title=study.title,
-                score=1.0,
-                reason="cited by the draft for this initiative"
-                if draft.language == "en"
-                else "citato dalla bozza per questa iniziativa",
-                path=study.path,
-                use_cases=list(study.ai_use_cases),
-                sector=study.sector,
-                size_band=study.size_band,
-            )
+        reason = (
+            "citato dalla bozza per questa iniziativa"
+            if it
+            else "cited by the draft for this initiative"
         )
+        chosen.append(_as_retrieved(cases[cid], 1.0, reason))
     if len(chosen) < k:
+        titles = load_data("use_cases.yaml")["use_cases"]
         hits = workspace.searcher.search_chunks([_query(initiative, draft.language)])
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))
         top = max((h.score for _, h in ranked), default=1.0) or 1.0
@@ -451,27 +470,15 @@ def choose_cases(
             study = cases[cid]
             if initiative.use_case and initiative.use_case not in study.ai_use_cases:
                 continue
-            titles = load_data("use_cases.yaml")["use_cases"]
             covered = ", ".join(
-                _t(titles[u]["title"], draft.language).lower() for u in study.ai_use_cases
+                localised(titles[u]["title"], draft.language).lower() for u in study.ai_use_cases
             )
             reason = (
-                f"a case of the same kind ({covered})"
-                if draft.language == "en"
-                else f"un caso dello stesso tipo ({covered})"
+                f"un caso dello stesso tipo ({covered})"
+                if it
+                else f"a case of the same kind ({covered})"
             )
-            chosen.append(
-                RetrievedCase(
-                    id=cid,
-                    title=study.title,
-                    score=round(hit.score / top, 4),
-                    reason=reason,
-                    path=study.path,
-                    use_cases=list(study.ai_use_cases),
-                    sector=study.sector,
-                    size_band=study.size_band,
-                )
-            )
+            chosen.append(_as_retrieved(study, round(hit.score / top, 4), reason))
     sources = [
         Source(number=n, case=c, study=cases[c.id]) for n, c in enumerate(chosen[:k], start=1)
     ]
@@ -575,17 +582,7 @@ def prepare_deep_dive(
     find_initiative(draft, initiative_id)
     privacy = None
     if assessment is not None:
-        if assessment.company.id != draft.company_id:
-            raise InputError(
-                [
-                    Problem(
-                        "assessment",
-                        "company.id",
-                        f"'{assessment.company.id}' is not the company of the draft "
-                        f"('{draft.company_id}')",
-                    )
-                ]
-            )
+        check_same_company(draft, assessment)
         privacy = Pseudonymiser(assessment.company)
     relanguaged = bool(language and language != draft.language)
     if language and relanguaged:

@@ -71,11 +71,13 @@ class Plan(BaseModel):
     class_duties: dict[str, str]
 
 
-def _t(value: Any, language: str) -> str:
+def localised(value: Any, language: str) -> str:
+    """A data-file text in `language` ({it: ..., en: ...}), or the value itself."""
     return str(value[language]) if isinstance(value, dict) else str(value)
 
 
-def _date(value: Any) -> dt.date:
+def as_date(value: Any) -> dt.date:
+    """A data-file date (YAML gives dates, JSON strings)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
@@ -120,12 +122,12 @@ def score_use_cases(assessment: Assessment, readiness: Readiness) -> list[UseCas
         choices.append(
             UseCaseChoice(
                 use_case=uc_id,
-                title=_t(spec["title"], language),
+                title=localised(spec["title"], language),
                 score=round(score, 3),
                 reasons=reasons,
                 blocked_by=blocked,
                 from_goal=bool(matched),
-                query=_t(spec["query"], language),
+                query=localised(spec["query"], language),
             )
         )
     choices.sort(key=lambda c: -c.score)
@@ -138,7 +140,7 @@ def valid_funding(assessment: Assessment) -> list[FundingEntry]:
     date = assessment.assessment_date
     out: list[FundingEntry] = []
     for entry in load_data("funding.yaml")["funding"]:
-        if not (_date(entry["valid_from"]) <= date <= _date(entry["valid_to"])):
+        if not (as_date(entry["valid_from"]) <= date <= as_date(entry["valid_to"])):
             continue
         if assessment.company.size_band not in entry["sizes"]:
             continue
@@ -148,11 +150,11 @@ def valid_funding(assessment: Assessment) -> list[FundingEntry]:
         out.append(
             FundingEntry(
                 id=entry["id"],
-                name=_t(entry["name"], language),
+                name=localised(entry["name"], language),
                 issuer=entry["issuer"],
-                covers=_t(entry["covers"], language),
-                intensity=_t(entry["intensity"], language),
-                valid_to=_date(entry["valid_to"]),
+                covers=localised(entry["covers"], language),
+                intensity=localised(entry["intensity"], language),
+                valid_to=as_date(entry["valid_to"]),
                 kinds=list(entry["kinds"]),
                 only_for=list(entry.get("only_for") or []),
             )
@@ -166,9 +168,9 @@ def ai_act_milestones(assessment: Assessment) -> list[Milestone]:
     return [
         Milestone(
             id=m["id"],
-            date=_date(m["date"]),
-            text=_t(m["text"], assessment.language),
-            applies=_date(m["date"]) <= assessment.assessment_date,
+            date=as_date(m["date"]),
+            text=localised(m["text"], assessment.language),
+            applies=as_date(m["date"]) <= assessment.assessment_date,
         )
         for m in data["milestones"]
     ]
@@ -189,13 +191,13 @@ def _enabler(
     spec = load_data("use_cases.yaml")["enablers"][key]
     return Initiative(
         id=key.replace("_", "-"),
-        title=_t(spec["title"], language),
+        title=localised(spec["title"], language),
         horizon=horizon,
         process_area=spec["process_area"],
         use_case=None,
-        description=_t(spec["description"], language),
+        description=localised(spec["description"], language),
         kpis=[
-            KPI(name=_t(k["name"], language), target=_t(k["target"], language))
+            KPI(name=localised(k["name"], language), target=localised(k["target"], language))
             for k in spec["kpis"]
         ],
         ai_act_risk="minimal",
@@ -260,7 +262,7 @@ def make_plan(assessment: Assessment, readiness: Readiness | None = None) -> Pla
         cost = spec["cost_eur"]
         kpis = [
             KPI(
-                name=_t(k, language),
+                name=localised(k, language),
                 target=(
                     "da fissare sulla baseline misurata all'avvio del pilota"
                     if it
@@ -276,7 +278,7 @@ def make_plan(assessment: Assessment, readiness: Readiness | None = None) -> Pla
                 horizon=horizon,
                 process_area=spec["process_area"],
                 use_case=choice.use_case,
-                description=_t(spec["value"], language),
+                description=localised(spec["value"], language),
                 prerequisites=prerequisites,
                 kpis=kpis,
                 ai_act_risk=spec["ai_act"]["class"],
@@ -298,5 +300,5 @@ def make_plan(assessment: Assessment, readiness: Readiness | None = None) -> Pla
         initiatives=initiatives,
         funding=funding,
         ai_act=ai_act_milestones(assessment),
-        class_duties={k: _t(v, language) for k, v in duties.items()},
+        class_duties={k: localised(v, language) for k, v in duties.items()},
     )

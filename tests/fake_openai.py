@@ -16,7 +16,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dih_ai.config import Settings
+    from dih_ai.writers.llm import LLMWriter
 
 
 @dataclass
@@ -189,3 +193,25 @@ class FakeOpenAI:
         handler.send_header("content-length", str(len(payload.encode())))
         handler.end_headers()
         handler.wfile.write(payload.encode())
+
+
+def fake_settings(server: FakeOpenAI, **overrides: Any) -> Settings:
+    """Model-writer settings pointed at the fake server (no answer cache); `overrides` win."""
+    from dih_ai.config import Settings
+
+    values: dict[str, Any] = {
+        "backend": "openai",
+        "model": "gpt-4o-mini",
+        "base_url": server.base_url,
+        "api_key": "test-key",
+        "cache": False,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def fake_writer(server: FakeOpenAI, **overrides: Any) -> LLMWriter:
+    """The real model writer (LangChain's ChatOpenAI) talking to the fake server."""
+    from dih_ai.writers.llm import LLMWriter
+
+    return LLMWriter(fake_settings(server, **overrides))

@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from dih_ai.batch import run_batch
-from dih_ai.config import Settings
 from dih_ai.resources import bundled_dir
-from dih_ai.writers.llm import LLMWriter
 from dih_ai.writers.offline import OfflineWriter
-from tests.fake_openai import FakeOpenAI, slow, status
+from tests.fake_openai import FakeOpenAI, fake_writer, slow, status
 
 ASSESSMENTS = bundled_dir("evals") / "retrieval" / "assessments"
 
@@ -51,16 +49,7 @@ def test_a_failing_company_does_not_stop_the_batch(folder, tmp_path, workspace) 
     server = FakeOpenAI().start()
     try:
         server.script.extend([status(500, 5)] * 3)  # the first call fails for good
-        writer = LLMWriter(
-            Settings(
-                backend="openai",
-                base_url=server.base_url,
-                api_key="k",
-                max_retries=2,
-                cache=False,
-                timeout_s=5,
-            )
-        )
+        writer = fake_writer(server, max_retries=2, timeout_s=5)
         summary = run_batch([folder], workspace, tmp_path / "out", writer=writer, concurrency=1)
     finally:
         server.stop()

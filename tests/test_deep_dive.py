@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from dih_ai.config import Settings
 from dih_ai.deep_dive import (
     DEEP_DIVE_SECTION_IDS,
     DeepDive,
@@ -25,7 +24,7 @@ from dih_ai.render import to_json, to_markdown
 from dih_ai.resources import load_data
 from dih_ai.writers.llm import LLMWriter
 from dih_ai.writers.offline import OfflineWriter
-from tests.fake_openai import FakeOpenAI, answer
+from tests.fake_openai import FakeOpenAI, answer, fake_writer
 
 START = dt.date(2026, 12, 7)
 
@@ -43,17 +42,7 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def model_writer(server: FakeOpenAI) -> LLMWriter:
-    return LLMWriter(
-        Settings(
-            backend="openai",
-            model="gpt-4o-mini",
-            base_url=server.base_url,
-            api_key="test-key",
-            timeout_s=5,
-            max_retries=1,
-            cache=False,
-        )
-    )
+    return fake_writer(server, timeout_s=5, max_retries=1)
 
 
 def test_every_playbook_is_complete_in_both_languages() -> None:

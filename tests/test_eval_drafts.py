@@ -148,9 +148,8 @@ def test_eval_cli_run_and_compare(self_reference: Path, tmp_path: Path, workspac
 
 
 def test_llm_judge_through_chatopenai(self_reference: Path, workspace) -> None:
-    from dih_ai.config import Settings
     from dih_ai.evaluation.judge import LLMJudge
-    from tests.fake_openai import Action, FakeOpenAI
+    from tests.fake_openai import Action, FakeOpenAI, fake_settings
 
     server = FakeOpenAI().start()
     try:
@@ -160,15 +159,7 @@ def test_llm_judge_through_chatopenai(self_reference: Path, workspace) -> None:
                 {"faithfulness": 4, "specificity": 3, "actionability": 5, "rationale": "ok"},
             )
         )
-        judge = LLMJudge(
-            Settings(
-                backend="openai",
-                base_url=server.base_url,
-                api_key="k",
-                model="judge-model",
-                cache=False,
-            )
-        )
+        judge = LLMJudge(fake_settings(server, model="judge-model"))
         run = evaluate_drafts(
             self_reference, workspace, name="judged", writer=OfflineWriter(), judge=judge
         )

@@ -15,7 +15,7 @@ from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.llm import BudgetError, LLMWriter, cost_usd
-from tests.fake_openai import FakeOpenAI, answer, cut, drop, slow, status, text
+from tests.fake_openai import FakeOpenAI, answer, cut, drop, fake_settings, slow, status, text
 
 
 @pytest.fixture()
@@ -26,17 +26,7 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def settings_for(server: FakeOpenAI, tmp_path: Path, **extra) -> Settings:
-    values = {
-        "backend": "openai",
-        "model": "gpt-4o-mini",
-        "base_url": server.base_url,
-        "api_key": "test-key",
-        "timeout_s": 5,
-        "max_retries": 2,
-        "cache": False,
-    }
-    values.update(extra)
-    return Settings(**values)
+    return fake_settings(server, **{"timeout_s": 5, "max_retries": 2, **extra})
 
 
 def writer_for(server: FakeOpenAI, tmp_path: Path, **extra) -> LLMWriter:

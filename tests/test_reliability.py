@@ -8,18 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from dih_ai.batch import run_batch
-from dih_ai.config import Settings
 from dih_ai.corpus import load_corpus
 from dih_ai.index import CaseIndex
 from dih_ai.pipeline import Workspace, draft_roadmap
-from dih_ai.resources import bundled_dir, default_corpus_dir
-from dih_ai.writers.llm import LLMWriter
-from tests.fake_openai import FakeOpenAI, answer, cut, drop, status, text
-
-ASSESSMENTS = bundled_dir("evals") / "retrieval" / "assessments"
+from dih_ai.resources import default_corpus_dir
+from tests.companies import write_companies
+from tests.fake_openai import FakeOpenAI, answer, cut, drop, fake_writer, status, text
 
 
 def test_corrupted_index_folder_is_rebuilt_with_a_message(tmp_path: Path) -> None:
@@ -47,18 +42,6 @@ def test_corrupted_index_folder_is_rebuilt_with_a_message(tmp_path: Path) -> Non
     assert "1 added" in summary and int(count) == 7
 
 
-def _fifty(tmp_path: Path) -> Path:
-    folder = tmp_path / "fifty"
-    folder.mkdir()
-    sources = sorted(ASSESSMENTS.glob("*.yaml"))
-    for n in range(50):
-        data = yaml.safe_load(sources[n % len(sources)].read_text())
-        data["company"]["id"] = f"azienda-{n:02d}"
-        data["company"]["name"] = f"Azienda Numero {n:02d} S.r.l."
-        (folder / f"a{n:02d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
-    return folder
-
-
 def test_batch_of_fifty_with_twenty_percent_faults(tmp_path: Path, workspace) -> None:
     rng = random.Random(11)
     server = FakeOpenAI().start()
@@ -76,18 +59,13 @@ def test_batch_of_fifty_with_twenty_percent_faults(tmp_path: Path, workspace) ->
         script.append(rng.choice(faults) if rng.random() < 0.2 else None)
     server.script.extend(a for a in script if a is not None)
     try:
-        writer = LLMWriter(
-            Settings(
-                backend="openai",
-                base_url=server.base_url,
-                api_key="k",
-                max_retries=3,
-                cache=False,
-                timeout_s=5,
-            )
-        )
+        writer = fake_writer(server, max_retries=3, timeout_s=5)
         summary = run_batch(
-            [_fifty(tmp_path)], workspace, tmp_path / "out", writer=writer, concurrency=4
+            [write_companies(tmp_path / "fifty", 50)],
+            workspace,
+            tmp_path / "out",
+            writer=writer,
+            concurrency=4,
         )
     finally:
         server.stop()
@@ -120,9 +98,7 @@ def test_prompt_injection_in_a_case_study_changes_nothing(tmp_path: Path, meccan
     workspace = Workspace.open(folder, tmp_path / "ix")
     server = FakeOpenAI().start()
     try:
-        writer = LLMWriter(
-            Settings(backend="openai", base_url=server.base_url, api_key="k", cache=False)
-        )
+        writer = fake_writer(server)
         draft = draft_roadmap(meccanica, workspace, writer=writer)
     finally:
         server.stop()

@@ -201,6 +201,15 @@ def source_text(source: Source) -> str:
     return f"{head}\nresults: {results}\n{as_data(study.body)}"
 
 
+def _ids_as_numbers(markdown: str, sources: list[Source]) -> str:
+    """Case citations written by id (`[cs-x]`) as their source numbers; unknown ids stay."""
+    number_of = {s.study.id: s.number for s in sources}
+    return CASE_CITATION.sub(
+        lambda m: f"[{number_of[m.group(1)]}]" if m.group(1) in number_of else m.group(0),
+        markdown,
+    )
+
+
 @dataclass(frozen=True)
 class PromptBlocks:
     """The prompt blocks of one document, rendered once per document."""
@@ -505,11 +514,7 @@ class LLMWriter:
                 else f"cite sources by their number [n], not by id ({', '.join(by_id)})"
             )
         texts = blocks.texts(sources)
-        number_of = {s.study.id: s.number for s in sources}
-        as_numbers = CASE_CITATION.sub(  # figures cited by id are checked like the others
-            lambda m: f"[{number_of[m.group(1)]}]" if m.group(1) in number_of else m.group(0),
-            answer.markdown,
-        )
+        as_numbers = _ids_as_numbers(answer.markdown, sources)  # figures cited by id too
         for sentence, number, figure in unsupported_figures(as_numbers, texts, blocks.context):
             problems.append(
                 f"la cifra {figure} attribuita alla fonte [{number}] non compare nella fonte: "
@@ -534,18 +539,15 @@ class LLMWriter:
     ) -> str:
         """Last resort after the re-asks: drop what cannot stand, and say so."""
         numbers = {s.number for s in sources}
-        number_of = {s.study.id: s.number for s in sources}
 
-        def by_number(match: re.Match[str]) -> str:
-            # a case cited by id becomes its number, so the checks below apply to it
-            if match.group(1) in number_of:
-                return f"[{number_of[match.group(1)]}]"
+        def unknown(match: re.Match[str]) -> str:
             tally.warnings.append(
                 f"section {section_id}: removed citation of '{match.group(1)}', not a source"
             )
             return ""
 
-        markdown = CASE_CITATION.sub(by_number, answer.markdown)
+        # a case cited by id becomes its number, so the checks below apply to it
+        markdown = CASE_CITATION.sub(unknown, _ids_as_numbers(answer.markdown, sources))
         for sentence, number, figure in unsupported_figures(
             markdown, blocks.texts(sources), blocks.context
         ):
