@@ -77,6 +77,15 @@ UseCase = Literal[
     "genai_customer_service",
     "supply_chain",
     "design_generative",
+    "quality_prediction",
+    "quoting",
+    "order_processing",
+    "traceability",
+    "route_optimisation",
+    "knowledge_assistant",
+    "worker_safety",
+    "robotics_vision",
+    "recruiting_hr",
 ]
 Horizon = Literal["0-6m", "6-18m", "18-36m"]
 AIActRisk = Literal["minimal", "limited", "high", "prohibited"]
