@@ -24,7 +24,15 @@ from pydantic import (
 )
 
 from dih_ai.errors import InputError, Problem
-from dih_ai.vocab import SIZE_BAND_EMPLOYEES, ProcessArea, Sector, SizeBand, TechnologyTag, UseCase
+from dih_ai.vocab import (
+    SIZE_BAND_EMPLOYEES,
+    Language,
+    ProcessArea,
+    Sector,
+    SizeBand,
+    TechnologyTag,
+    UseCase,
+)
 
 CHUNKER_VERSION = "sections-v1"
 MAX_CASE_BYTES = 500_000
@@ -33,13 +41,24 @@ FundingId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 
 
 class Result(BaseModel):
-    """A measured result: KPI, baseline, value after, unit."""
+    """A measured result: KPI, baseline, value after, unit (Italian), with optional English
+    labels: `kpi_en`, and `unit_en` where the unit is a word ("giorni/anno")."""
 
     model_config = ConfigDict(extra="forbid")
     kpi: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     baseline: StrictFloat | None = None
     value: StrictFloat
     unit: Annotated[str, StringConstraints(max_length=30)] = ""
+    kpi_en: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    unit_en: Annotated[str, StringConstraints(max_length=30)] | None = None
+
+    def kpi_in(self, language: Language) -> str:
+        """The KPI name in `language`; the Italian name when no English label is given."""
+        return self.kpi_en if language == "en" and self.kpi_en else self.kpi
+
+    def unit_in(self, language: Language) -> str:
+        """The unit in `language`; the unit as written when no English label is given."""
+        return self.unit_en if language == "en" and self.unit_en is not None else self.unit
 
 
 class CaseStudy(BaseModel):
@@ -49,6 +68,7 @@ class CaseStudy(BaseModel):
 
     id: CaseId
     title: Annotated[str, StringConstraints(min_length=3, max_length=200)]
+    title_en: Annotated[str, StringConstraints(min_length=3, max_length=200)] | None = None
     illustrative: StrictBool
     region: str | None = None
     province: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
@@ -71,6 +91,10 @@ class CaseStudy(BaseModel):
     def sections(self) -> list[tuple[str, str]]:
         """(heading, text) for each `## ` section of the narrative, in order."""
         return split_sections(self.body)
+
+    def title_in(self, language: Language) -> str:
+        """The title in `language`; the Italian title when no `title_en` is given."""
+        return self.title_en if language == "en" and self.title_en else self.title
 
 
 @dataclass(frozen=True)
