@@ -162,6 +162,9 @@ class DeepDive(Document, BaseModel):
     schema_version: int = 1
     kind: Literal["deep_dive"] = "deep_dive"
     company_id: str
+    company_name: str | None = Field(
+        default=None, description="shown in the documents' titles; never sent to a model"
+    )
     language: Literal["it", "en"]
     initiative_id: str
     generated_by: GeneratedBy
@@ -548,10 +551,14 @@ def _in_language(draft: RoadmapDraft, assessment: Assessment | None, language: s
     return draft.model_copy(update={"language": language, "initiatives": initiatives})
 
 
-def _scrubbed(initiative: Initiative, company_id: str, privacy: Pseudonymiser | None) -> Initiative:
+def _scrubbed(
+    initiative: Initiative, draft: RoadmapDraft, privacy: Pseudonymiser | None
+) -> Initiative:
     """The initiative with the company's name, VAT number and id replaced by the alias in
     every text (a draft file may have been edited by hand: it is not trusted to be clean)."""
-    id_pattern = re.compile(rf"(?<![\w-]){re.escape(company_id)}(?![\w-])", re.I)
+    names = [draft.company_id, *([draft.company_name] if draft.company_name else [])]
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    id_pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
 
     def scrub(text: str) -> str:
         text = id_pattern.sub(TOKEN, text)
@@ -587,7 +594,7 @@ def prepare_deep_dive(
     relanguaged = bool(language and language != draft.language)
     if language and relanguaged:
         draft = _in_language(draft, assessment, language)
-    initiative = _scrubbed(find_initiative(draft, initiative_id), draft.company_id, privacy)
+    initiative = _scrubbed(find_initiative(draft, initiative_id), draft, privacy)
     sources, warnings = choose_cases(draft, initiative, workspace, k)
     if relanguaged:
         warnings.append(
@@ -675,6 +682,7 @@ def deep_dive(
     cases = workspace.corpus.cases
     return DeepDive(
         company_id=draft.company_id,
+        company_name=assessment.company.name if assessment else draft.company_name,
         language=data.language,
         initiative_id=initiative_id,
         generated_by=made_by(

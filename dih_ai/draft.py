@@ -118,6 +118,9 @@ class RoadmapDraft(Document, BaseModel):
 
     schema_version: int = 1
     company_id: str
+    company_name: str | None = Field(
+        default=None, description="shown in the documents' titles; never sent to a model"
+    )
     language: Language
     generated_by: GeneratedBy
     readiness: Readiness

@@ -220,6 +220,7 @@ def draft_roadmap(
     ]
     return RoadmapDraft(
         company_id=assessment.company.id,
+        company_name=assessment.company.name,
         language=assessment.language,
         generated_by=made_by(
             writer.backend, written.model, written.prompt_version, workspace, assessment.language
