@@ -96,6 +96,8 @@ def writer_input(
         cyber=cyber,
         goals=list(assessment.goals),
         notes=assessment.notes,
+        stage=assessment.dma.stage,
+        region=company.region,
     )
 
 
@@ -231,4 +233,5 @@ def draft_roadmap(
         citations=citations,
         usage=written.usage,
         warnings=warnings,
+        notes_for_consultant=[privacy.restore(n) for n in written.notes_for_consultant],
     )

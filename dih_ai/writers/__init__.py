@@ -40,6 +40,8 @@ class WriterInput(BaseModel):
     cyber: dict[str, float] = Field(default_factory=dict)
     goals: list[str] = Field(default_factory=list)
     notes: str | None = None
+    stage: str | None = None
+    region: str | None = None
 
 
 class WrittenDraft(BaseModel):
@@ -51,6 +53,7 @@ class WrittenDraft(BaseModel):
     model: str | None = None
     prompt_version: str
     warnings: list[str] = Field(default_factory=list)
+    notes_for_consultant: list[str] = Field(default_factory=list)
 
 
 def sources_by_use_case(sources: list[Source]) -> dict[str, list[Source]]:
