@@ -69,7 +69,9 @@ class Usage(BaseModel):
     """Tokens, calls and cost spent on the draft."""
 
     prompt_tokens: int = 0
-    cached_tokens: int = Field(default=0, description="prompt tokens served from the provider's cache")
+    cached_tokens: int = Field(
+        default=0, description="prompt tokens served from the provider's cache"
+    )
     completion_tokens: int = 0
     llm_calls: int = 0
     cost_usd: float = 0.0
