@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from dih_ai.corpus import chunks, load_corpus, parse_case
-from dih_ai.resources import default_corpus_dir
+from dih_ai.resources import default_corpus_dir, load_data
+from dih_ai.vocab import UseCase, values
 
 GOOD = """---
 id: cs-prova
@@ -38,7 +40,56 @@ def test_bundled_corpus_is_complete_and_illustrative() -> None:
     assert {c.size_band for c in cases} >= {"micro", "small", "medium"}
     assert len({c.subsector for c in cases}) >= 10
     use_cases = {u for c in cases for u in c.ai_use_cases}
-    assert len(use_cases) == 10  # every AI use-case tag has at least one case
+    assert use_cases == set(values(UseCase))  # every AI use-case tag has at least one case
+
+
+SYMBOLS = {"min", "ppm", "kWh", "MWh", "Sm3"}  # units that read the same in English
+
+
+def test_every_case_has_english_labels() -> None:
+    for case in load_corpus(default_corpus_dir()).cases.values():
+        assert case.title_en and case.title_in("en") == case.title_en, case.id
+        for result in case.results:
+            assert result.kpi_en, f"{case.id}: {result.kpi} has no kpi_en"
+            words = [w for w in re.findall(r"[A-Za-z]{3,}", result.unit) if w not in SYMBOLS]
+            if words:
+                assert result.unit_en, f"{case.id}: unit '{result.unit}' has no unit_en"
+
+
+def test_english_labels_fall_back_to_italian() -> None:
+    labelled = GOOD.replace("title: Caso di prova", "title: Caso di prova\ntitle_en: Test case")
+    labelled = labelled.replace(
+        'unit: "%"}',
+        'unit: "%"}\n  - {kpi: fermi, kpi_en: stops, value: 3.0, '
+        "unit: giorni/anno, unit_en: days/year}",
+    )
+    case = parse_case(labelled, "corpus/cs-prova.md")
+    assert (case.title_in("en"), case.title_in("it")) == ("Test case", "Caso di prova")
+    plain, labelled_result = case.results
+    assert (plain.kpi_in("en"), plain.unit_in("en")) == ("scarti", "%")
+    assert labelled_result.kpi_in("en") == "stops" and labelled_result.kpi_in("it") == "fermi"
+    assert labelled_result.unit_in("en") == "days/year"
+    assert labelled_result.unit_in("it") == "giorni/anno"
+    assert parse_case(GOOD, "corpus/cs-prova.md").title_in("en") == "Caso di prova"
+
+
+# Where the Lombardy chambers' calls were open (DOMAIN.md, "Funding"); the dates of the
+# national measures are in funding.yaml.
+CHAMBER_AREAS = {
+    "voucher_digitali_4_0": {"BS", "CO", "LC", "CR", "MN", "PV", "MI", "MB", "LO", "VA"},
+    "bando_si4_0": {"BG", "BS", "MI", "MB", "LO"},
+}
+
+
+def test_funding_used_is_consistent_with_the_calls() -> None:
+    funding = {f["id"]: f for f in load_data("funding.yaml")["funding"]}
+    for case in load_corpus(default_corpus_dir()).cases.values():
+        for funding_id in case.funding_used:
+            assert funding_id in funding, f"{case.id}: unknown funding id {funding_id}"
+            regions = funding[funding_id].get("regions") or []
+            assert not regions or case.region in regions, f"{case.id}: {funding_id}"
+            areas = CHAMBER_AREAS.get(funding_id)
+            assert areas is None or case.province in areas, f"{case.id}: {funding_id}"
 
 
 def test_every_reported_figure_appears_in_its_case() -> None:
