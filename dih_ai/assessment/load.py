@@ -18,7 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from dih_ai.assessment.models import Assessment
-from dih_ai.assessment.scoring import data_levels_from_answers, dma_scores_from_answers
+from dih_ai.assessment.scoring import (
+    data_levels_from_answers,
+    dma_scores_from_answers,
+    hub_extra_problems,
+)
 from dih_ai.errors import InputError, Problem
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
@@ -170,6 +174,8 @@ def _answer_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     dma = data.get("dma")
     if isinstance(dma, dict) and dma.get("answers") is not None:
         problems += dma_scores_from_answers(dma["answers"])[1]
+    if isinstance(dma, dict) and dma.get("hub_extra") is not None:
+        problems += hub_extra_problems(dma["hub_extra"])
     dfa = data.get("data_for_ai")
     if isinstance(dfa, dict) and dfa.get("answers") is not None:
         problems += data_levels_from_answers(dfa["answers"])[2]

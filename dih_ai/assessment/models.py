@@ -19,7 +19,12 @@ from pydantic import (
     model_validator,
 )
 
-from dih_ai.assessment.scoring import data_levels_from_answers, dma_scores_from_answers
+from dih_ai.assessment.scoring import (
+    data_levels_from_answers,
+    dma_scores_from_answers,
+    hub_extra_ids,
+    hub_extra_problems,
+)
 from dih_ai.vocab import (
     SIZE_BAND_EMPLOYEES,
     CyberFramework,
@@ -106,22 +111,33 @@ class DMA(_Strict):
     """EU EDIH Digital Maturity Assessment: stage, scores, technology profile (0-5).
 
     Give the six `scores`, or the raw module-2 `answers` they are computed from
-    (docs/input.md), or both (then they must agree).
+    (docs/input.md), or both (then they must agree). `hub_extra` holds answers to the hub's
+    own questions (`hub_extra` in dma_questions.yaml): checked, kept, never scored.
     """
 
     stage: Stage
     scores: DMAScores
     technologies: dict[TechnologyKey, TechLevel] = Field(default_factory=dict)
     answers: dict[str, Any] | None = None
+    hub_extra: dict[str, Any] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _scores_from_answers(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("answers") is not None:
-            data = dict(data)
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("hub_extra") is not None:
+            problems = hub_extra_problems(data["hub_extra"], "hub_extra")
+            if problems:
+                raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        if data.get("answers") is not None:
             computed, problems = dma_scores_from_answers(data["answers"], "answers")
             if problems:
                 raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+            data["answers"], data["hub_extra"] = _split_hub_extra(
+                data["answers"], data.get("hub_extra")
+            )
             given = data.get("scores")
             if given is None:
                 data["scores"] = computed
@@ -133,6 +149,21 @@ class DMA(_Strict):
                             f"scores.{key}: {other} disagrees with {value} computed from answers"
                         )
         return data
+
+
+def _split_hub_extra(
+    answers: dict[str, Any], hub_extra: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Move hub extra answers left in `answers` by version-1 files into `hub_extra`."""
+    extras = hub_extra_ids() & set(answers)
+    if not extras:
+        return answers, hub_extra
+    merged = dict(hub_extra or {})
+    for key in sorted(extras):
+        if key in merged:
+            raise ValueError(f"answers.{key}: given twice, here and in hub_extra.{key}")
+        merged[key] = answers[key]
+    return {k: v for k, v in answers.items() if k not in extras}, merged
 
 
 class CyberFunctions(_Strict):

@@ -1,11 +1,12 @@
 """Scores from raw questionnaire answers, by the rules in two data files.
 
-- DMA module 2 (`dma_questions.yaml`): each question normalised to 0-10, a dimension is the
-  sum of its two questions x 5, the overall the mean of the six dimensions.
+- DMA module 2 for SMEs (`dma_questions.yaml`): each question normalised to 0-1, a dimension
+  is the weighted mean of its questions x 100, the overall the mean of the six dimensions.
+  The hub's extra questions (`hub_extra`) are checked but never scored.
 - Data management for AI (`data_for_ai.yaml`): answers 1-5, weighted into a 0-100 score and a
   level 1-5 per dimension, and an overall score and level.
 
-Both return the result and a list of (field path, message) problems; nothing raises.
+All return their result and a list of (field path, message) problems; nothing raises.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def _choice(value: Any) -> Any:
 
 
 def _question_score(question: dict[str, Any], answer: Any, path: str, problems: Problems) -> float:
+    """One question's answers normalised to 0-1."""
     if not isinstance(answer, dict):
         problems.append((path, f"expected a mapping of item: answer, got {type(answer).__name__}"))
         return 0.0
@@ -42,23 +44,48 @@ def _question_score(question: dict[str, Any], answer: Any, path: str, problems: 
                 problems.append((f"{path}.{item}", f"{value!r}: expected a whole number 0-5"))
                 continue
             total += value
-        return total / (len(items) * 5) * 10
+        return total / (len(items) * 5)
     values: dict[str, float] = {_choice(k): v for k, v in question["values"].items()}
+    aliases: dict[str, str] = question.get("aliases", {})
+    lowest = min(values, key=values.__getitem__)
     top = max(values.values())
     total = 0.0
     for item in items:
-        value = _choice(answer.get(item, min(values, key=values.__getitem__)))
-        if value not in values:
+        value = _choice(answer.get(item, lowest))
+        value = aliases.get(value, value) if isinstance(value, str) else value
+        if not isinstance(value, str | int | float) or value not in values:
             problems.append((f"{path}.{item}", f"{value!r} is not one of {', '.join(values)}"))
             continue
         total += values[value]
-    return total / (len(items) * top) * 10
+    return total / (len(items) * top)
+
+
+def hub_extra_ids() -> set[str]:
+    """The ids of the hub's extra questions (never part of a DMA score)."""
+    return {q["id"] for q in load_data("dma_questions.yaml").get("hub_extra", [])}
+
+
+def hub_extra_problems(answers: Any, path: str = "dma.hub_extra") -> Problems:
+    """Problems in answers to the hub's extra questions (checked like module-2 answers)."""
+    if not isinstance(answers, dict):
+        return [(path, f"expected a mapping of question id: answers, got {type(answers).__name__}")]
+    spec = {q["id"]: q for q in load_data("dma_questions.yaml").get("hub_extra", [])}
+    problems: Problems = []
+    for key, answer in answers.items():
+        if key not in spec:
+            problems.append((f"{path}.{key}", "unknown hub extra question; see dma_questions.yaml"))
+            continue
+        _question_score(spec[key], answer, f"{path}.{key}", problems)
+    return problems
 
 
 def dma_scores_from_answers(
     answers: Any, path: str = "dma.answers"
 ) -> tuple[dict[str, float], Problems]:
-    """The six DMA dimension scores (0-100) from module-2 answers keyed by question id."""
+    """The six DMA dimension scores (0-100) from module-2 answers keyed by question id.
+
+    Answers to the hub's extra questions found here (version-1 files) are checked, never
+    scored."""
     problems: Problems = []
     if not isinstance(answers, dict):
         return {}, [
@@ -66,19 +93,23 @@ def dma_scores_from_answers(
         ]
     spec = load_data("dma_questions.yaml")["dimensions"]
     known = {q["id"] for questions in spec.values() for q in questions}
+    extras = hub_extra_ids()
     for key in answers:
-        if key not in known:
+        if key not in known and key not in extras:
             problems.append((f"{path}.{key}", "unknown question id; see dma_questions.yaml"))
+    problems += hub_extra_problems({k: v for k, v in answers.items() if k in extras}, path)
     scores: dict[str, float] = {}
     for dimension, questions in spec.items():
-        total = 0.0
+        total, weights = 0.0, 0.0
         for question in questions:
             qpath = f"{path}.{question['id']}"
+            weight = float(question.get("weight", 1))
+            weights += weight
             if question["id"] not in answers:
                 problems.append((qpath, "required, but missing"))
                 continue
-            total += _question_score(question, answers[question["id"]], qpath, problems)
-        scores[dimension] = round(total * 5, 1)
+            total += weight * _question_score(question, answers[question["id"]], qpath, problems)
+        scores[dimension] = round(total / weights * 100, 1)
     return scores, problems
 
 
