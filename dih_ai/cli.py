@@ -176,7 +176,12 @@ def _workspace(corpus: Path | None, index_dir: Path | None, chroma_url: str | No
     if chroma_url and index_dir:
         index_dir = None  # a server URL wins over the env/default folder
     with _progress("indexing the case studies") as on_progress:
-        return Workspace.open(corpus, index_dir, chroma_url=chroma_url, on_progress=on_progress)
+        workspace = Workspace.open(
+            corpus, index_dir, chroma_url=chroma_url, on_progress=on_progress
+        )
+    for warning in workspace.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return workspace
 
 
 def _settings(backend: Backend, model: str | None, base_url: str | None):

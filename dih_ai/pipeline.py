@@ -24,7 +24,7 @@ from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS
 from dih_ai.writers import Source, Writer, WriterInput, WrittenDraft
 
 if TYPE_CHECKING:
-    from dih_ai.index import CaseIndex
+    from dih_ai.index import CaseIndex, SyncReport
 
 
 @dataclass
@@ -33,10 +33,18 @@ class Workspace:
 
     corpus: Corpus
     index: CaseIndex
+    warnings: list[str] = field(default_factory=list)  # e.g. drafting from a stale index
     searcher: HybridSearcher = field(init=False)
 
     def __post_init__(self) -> None:
         self.searcher = HybridSearcher(self.index)
+
+    def sync(self, on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Bring the index in step with the corpus now (waits for another writer)."""
+        report = self.index.sync(self.corpus, on_progress=on_progress)
+        self.searcher = HybridSearcher(self.index)
+        self.warnings = []
+        return report
 
     @classmethod
     def open(
@@ -47,16 +55,19 @@ class Workspace:
         chroma_url: str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Workspace:
-        """Load the corpus (bundled by default), sync the index (embedded by default).
-        `on_progress(done, total)` follows the embedding of new or changed cases."""
+        """Load the corpus (bundled by default) and open its index (embedded by default).
+
+        An index that differs from the corpus is synced if its lock comes within seconds,
+        else read as it is, with a line in `warnings`; a missing one is built (see
+        docs/runtime.md, Concurrency). `on_progress(done, total)` follows the embedding."""
         from dih_ai.index import CaseIndex
 
         corpus = load_corpus(corpus_dir or default_corpus_dir())
         if corpus.problems:
             raise InputError(corpus.problems)
         index = CaseIndex(index_dir, url=chroma_url)
-        index.sync(corpus, on_progress=on_progress)
-        return cls(corpus=corpus, index=index)
+        warnings = index.ensure_current(corpus, on_progress=on_progress)
+        return cls(corpus=corpus, index=index, warnings=warnings)
 
 
 def writer_input(

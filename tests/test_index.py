@@ -70,12 +70,36 @@ def test_another_embedder_forces_a_rebuild(tmp_path: Path, small_corpus: Path) -
     assert len(report.added) == 3
 
 
-def test_an_unfinished_build_is_rebuilt(tmp_path: Path, small_corpus: Path) -> None:
+def test_a_build_left_by_a_dead_writer_is_dropped_not_served(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    index = CaseIndex(tmp_path / "ix")
+    first = index.sync(load_corpus(small_corpus))
+    # a writer that died after writing its build, before publishing it
+    orphan = index._write_build(load_corpus(small_corpus), [], 7, type(first)())
+    assert index.count() == first.chunks_embedded  # readers still see the published build
+    report = CaseIndex(tmp_path / "ix").sync(load_corpus(small_corpus))
+    assert report.dropped_unfinished == [orphan]
+    assert (report.chunks_embedded, report.rebuilt_because, report.build) == (0, None, None)
+    names = {c.name for c in index.client().list_collections()}
+    assert names == {first.build, "fabbriche-vetrina.pointer"}
+
+
+def test_a_stale_index_is_read_with_a_warning_while_another_writes(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    from dih_ai.index_lock import folder_lock
+
     index = CaseIndex(tmp_path / "ix")
     index.sync(load_corpus(small_corpus))
-    index._set_state("writing")  # as if a build had been killed half-way
-    report = CaseIndex(tmp_path / "ix").sync(load_corpus(small_corpus))
-    assert report.rebuilt_because == "an earlier build did not finish"
+    (small_corpus / "cs-lamiera-ispezione-visiva.md").unlink()
+    with folder_lock(tmp_path / "ix", 1):  # another process is writing
+        warnings = index.ensure_current(load_corpus(small_corpus), wait_s=0.2)
+    assert len(warnings) == 1 and "0 case(s) added, 0 changed, 1 removed" in warnings[0]
+    assert "another process is writing it" in warnings[0]
+    assert index.staleness(load_corpus(small_corpus)).removed == ["cs-lamiera-ispezione-visiva"]
+    assert index.ensure_current(load_corpus(small_corpus)) == []  # lock free: brought in step
+    assert index.staleness(load_corpus(small_corpus)).fresh
 
 
 def test_cosine_similarity_and_telemetry_off(tmp_path: Path, small_corpus: Path) -> None:
