@@ -213,3 +213,45 @@ def test_malformed_csv_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     problems = _problems(path)
     assert len(problems) == 1 and problems[0].startswith(f"{path}:")
     assert "invalid CSV: field larger than field limit" in problems[0]
+
+
+def _module_2_answers() -> dict:
+    """Module-2 answers as a version-1 file would have them: `done` for already invested and
+    the former second Automation & AI question (`aai_practices`) among the answers."""
+    from dih_ai.resources import load_data
+
+    answers: dict = {}
+    for questions in load_data("dma_questions.yaml")["dimensions"].values():
+        for q in questions:
+            answers[q["id"]] = dict.fromkeys(q["items"], 3 if q["kind"] == "scale" else "no")
+    answers["dbs_investments"]["operations"] = "done"
+    answers["aai_practices"] = {"use_cases_identified": "yes", "pilot_run": "partially"}
+    return answers
+
+
+def test_version_1_answers_still_load(tmp_path: Path, examples: Path) -> None:
+    data = _sample(examples)
+    del data["dma"]["scores"]
+    data["dma"]["answers"] = _module_2_answers()
+    loaded = load_assessment(_write(tmp_path, "t0.yaml", data))
+    assert loaded.dma.hub_extra == {
+        "aai_practices": {"use_cases_identified": "yes", "pilot_run": "partially"}
+    }
+    assert "aai_practices" not in loaded.dma.answers
+    assert loaded.dma.scores.automation_ai == 60.0  # 3/5 on the five families, nothing else
+    assert loaded.dma.scores.digital_business_strategy == round(1 / 30 * 100, 1)
+
+
+def test_version_1_items_that_no_longer_exist_give_one_line_each(
+    tmp_path: Path, examples: Path
+) -> None:
+    data = _sample(examples)
+    data["dma"]["answers"] = _module_2_answers()
+    data["dma"]["answers"]["dm_management"]["central_storage"] = "yes"
+    path = _write(tmp_path, "t0.yaml", data)
+    problems = _problems(path)
+    assert problems == [
+        f"{path}: dma.answers.dm_management.central_storage: unknown item; expected one of "
+        "data_policy, not_collected_digitally, stored_digitally, integration, accessibility, "
+        "analytics_use, external_sources, self_service_analytics"
+    ]
