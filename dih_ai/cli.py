@@ -370,6 +370,80 @@ def batch(
         raise typer.Exit(1)
 
 
+class PortfolioFormat(StrEnum):
+    html = "html"
+    md = "md"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command()
+def portfolio(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Batch output folders, folders of drafts, draft files.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("portfolio"),
+    assessments: Annotated[
+        list[Path] | None,
+        typer.Option("--assessments", help="Assessments the drafts were made from (repeatable)."),
+    ] = None,
+    formats: Annotated[
+        list[PortfolioFormat] | None,
+        typer.Option("--format", help="html, md, xlsx, csv, repeatable (default: all four)."),
+    ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="Every value and the company names (files end in -internal); not for sharing.",
+        ),
+    ] = False,
+) -> None:
+    """A portfolio report across all the hub's companies: counts, DMA, readiness, AI, money and
+    T0-T1 impact, as HTML with charts, Markdown, and one row per company (XLSX, CSV).
+
+    The report is aggregate and shareable: any figure over fewer than 3 companies shows "<3".
+    Files that are not drafts are skipped and named on stderr. Exit 2 when an input is missing
+    or no draft is found.
+
+    Examples:
+      dih-ai portfolio drafts/ --out report/
+      dih-ai portfolio drafts-2026/ --assessments assessments/ --format html --format xlsx
+      dih-ai portfolio drafts/ --out report/ --internal
+    """
+    from dih_ai.portfolio import portfolio_report
+
+    missing = [p for p in [*paths, *(assessments or [])] if not p.exists()]
+    if missing:
+        for path in missing:
+            typer.echo(f"{path}: no such file or folder; expected drafts or assessments", err=True)
+        raise typer.Exit(2)
+    if out.exists() and not out.is_dir():
+        typer.echo(f"--out: {out}: is a file; expected a folder", err=True)
+        raise typer.Exit(2)
+    try:
+        report = portfolio_report(paths, assessments)
+    except DihAiError as error:
+        _fail(error)
+    for skipped in report.skipped:
+        typer.echo(f"skipped: {skipped}", err=True)
+    if not report.portfolio.drafts:
+        where = ", ".join(str(p) for p in paths)
+        typer.echo(f"{where}: no draft found; expected draft JSON files (dih-ai batch)", err=True)
+        raise typer.Exit(2)
+    suffix = "-internal" if internal else ""
+    outputs = {
+        PortfolioFormat.html: (f"portfolio{suffix}.html", lambda: report.to_html(internal)),
+        PortfolioFormat.md: (f"portfolio{suffix}.md", lambda: report.to_markdown(internal)),
+        PortfolioFormat.xlsx: (f"portfolio{suffix}.xlsx", lambda: report.to_xlsx(internal)),
+        PortfolioFormat.csv: (f"companies{suffix}.csv", lambda: report.to_csv(internal)),
+    }
+    for fmt in formats or list(PortfolioFormat):
+        name, make = outputs[fmt]
+        _write(make(), out / name)
+    typer.echo(repr(report).removeprefix("PortfolioReport(").removesuffix(")"))
+
+
 @app.command("deep-dive")
 def deep_dive_command(
     draft_path: Annotated[
