@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from dih_ai.index import CaseIndex
     from dih_ai.pipeline import Workspace, draft_roadmap, make_writer
     from dih_ai.plan import Plan, make_plan
+    from dih_ai.portfolio import PortfolioReport, portfolio_report
     from dih_ai.render import to_json, to_markdown
     from dih_ai.retrieval import CaseRetriever, RetrievedCase, retrieve_cases
     from dih_ai.tokens import count_tokens, ensure_offline_encodings
@@ -78,6 +79,8 @@ _EXPORTS: dict[str, str] = {
     "run_batch": "dih_ai.batch",
     "BatchSummary": "dih_ai.batch",
     "CompanyResult": "dih_ai.batch",
+    "portfolio_report": "dih_ai.portfolio",
+    "PortfolioReport": "dih_ai.portfolio",
     "evaluate_drafts": "dih_ai.evaluation.drafts",
     "EvalRun": "dih_ai.evaluation.drafts",
     "write_run": "dih_ai.evaluation.report",
