@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,6 +36,9 @@ class Initiative(BaseModel):
     citations: list[str] = Field(default_factory=list)
     why: str | None = Field(default=None, description="why the planner chose it (for consultants)")
     cost_eur: tuple[int, int] | None = None
+    funding_estimate_eur: tuple[int, int] | None = Field(
+        default=None, description="estimated grants and tax/loan benefits of its funding, EUR"
+    )
 
 
 class Section(BaseModel):
@@ -63,6 +67,10 @@ class GeneratedBy(BaseModel):
     library_version: str
     corpus_hash: str | None = None
     label: str | None = Field(default=None, description="shown to readers, e.g. offline writer")
+    as_of: dt.date | None = Field(default=None, description="the drafting date")
+    knowledge_as_of: dt.date | None = Field(
+        default=None, description="oldest check date of the dated facts the draft used"
+    )
 
 
 class Usage(BaseModel):

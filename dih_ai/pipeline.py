@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from dih_ai.corpus import Corpus, corpus_hash, load_corpus
 from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import CASE_CITATION
-from dih_ai.plan import Plan, make_plan
+from dih_ai.knowledge import drafting_date
+from dih_ai.plan import Plan, check_dates, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import default_corpus_dir
 from dih_ai.retrieval import HybridSearcher, RetrievedCase, retrieve_cases
@@ -42,6 +44,7 @@ class Workspace:
     def sync(self, on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
         """Bring the index in step with the corpus now (waits for another writer)."""
         report = self.index.sync(self.corpus, on_progress=on_progress)
+        self.corpus = report.corpus or self.corpus
         self.searcher = HybridSearcher(self.index)
         self.warnings = []
         return report
@@ -66,7 +69,7 @@ class Workspace:
         if corpus.problems:
             raise InputError(corpus.problems)
         index = CaseIndex(index_dir, url=chroma_url)
-        warnings = index.ensure_current(corpus, on_progress=on_progress)
+        corpus, warnings = index.ensure_current(corpus, on_progress=on_progress)
         return cls(corpus=corpus, index=index, warnings=warnings)
 
 
@@ -146,7 +149,12 @@ def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
 
 
 def made_by(
-    backend: str, model: str | None, prompt_version: str, workspace: Workspace, language: str
+    backend: str,
+    model: str | None,
+    prompt_version: str,
+    workspace: Workspace,
+    language: str,
+    plan: Plan | None = None,
 ) -> GeneratedBy:
     """What made a document; the offline writer's label for readers when it was that."""
     label = None
@@ -161,6 +169,8 @@ def made_by(
         library_version=__version__,
         corpus_hash=corpus_hash(workspace.corpus),
         label=label,
+        as_of=plan.as_of if plan else None,
+        knowledge_as_of=plan.knowledge_as_of if plan else None,
     )
 
 
@@ -177,9 +187,17 @@ def make_writer(settings: Settings | None = None) -> Writer:
 
 
 def prepare(
-    assessment: Assessment, workspace: Workspace, *, k: int = 5, baseline: Assessment | None = None
+    assessment: Assessment,
+    workspace: Workspace,
+    *,
+    k: int = 5,
+    baseline: Assessment | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[WriterInput, Pseudonymiser]:
-    """Analysis, plan and retrieval on the scrubbed assessment: the writer's input."""
+    """Analysis, plan and retrieval on the scrubbed assessment: the writer's input, on the
+    drafting date `as_of` (default `$DIH_AI_AS_OF`, else today)."""
+    as_of = drafting_date(as_of)
+    check_dates(assessment, as_of)
     privacy = Pseudonymiser(assessment.company)
     safe = privacy.scrub_assessment(assessment)  # everything below sees no identity
     if baseline is not None and baseline.company.id != assessment.company.id:
@@ -194,7 +212,7 @@ def prepare(
             ]
         )
     readiness = analyse(safe, baseline)
-    plan = make_plan(safe, readiness)
+    plan = make_plan(safe, readiness, as_of)
     cases = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
     return writer_input(safe, plan, cases, workspace.corpus), privacy
 
@@ -207,15 +225,18 @@ def draft_roadmap(
     k: int = 5,
     baseline: Assessment | None = None,
     settings: Settings | None = None,
+    as_of: dt.date | None = None,
 ) -> RoadmapDraft:
     """Draft the AI sections of one company's roadmap.
 
     `baseline` is the same company's earlier assessment (T0 for a T1): the draft then
-    reports the change per DMA dimension. Without a `writer`, `settings` (or the
+    reports the change per DMA dimension. `as_of` is the drafting date (default
+    `$DIH_AI_AS_OF`, else today): what is in force and which funding is open are computed on
+    it, never on the assessment date. Without a `writer`, `settings` (or the
     environment) choose one: a model when one is configured, else the offline writer.
     """
     writer = writer or make_writer(settings)
-    data, privacy = prepare(assessment, workspace, k=k, baseline=baseline)
+    data, privacy = prepare(assessment, workspace, k=k, baseline=baseline, as_of=as_of)
     written = writer.write(data)
     allowed = {s.study.id for s in data.sources}
     warnings = [*written.warnings, *validate_citations(written, allowed)]
@@ -236,7 +257,12 @@ def draft_roadmap(
         company_name=assessment.company.name,
         language=assessment.language,
         generated_by=made_by(
-            writer.backend, written.model, written.prompt_version, workspace, assessment.language
+            writer.backend,
+            written.model,
+            written.prompt_version,
+            workspace,
+            assessment.language,
+            data.plan,
         ),
         readiness=data.plan.readiness,
         sections=written.sections,

@@ -1,9 +1,11 @@
-"""The plan: which use cases, which initiatives on which horizon, which funding, which AI Act
-duties. Deterministic and explained: every item says why it is there.
+"""The plan: which use cases, which initiatives on which horizon, sized to the firm, with
+which funding and which AI Act duties, on the drafting date. Deterministic and explained:
+every initiative says which goal, note or score put it there.
 
-Inputs are the assessment, its readiness analysis and three data files
-(`use_cases.yaml`, `funding.yaml`, `ai_act.yaml`).
-"""
+Order of choice: the company's stated goals, then the consultant's notes (read as data),
+then its subsector and technologies. Horizons follow readiness and effort, never rank.
+Inputs: the assessment, its readiness analysis and the data files (`use_cases.yaml`,
+`funding.yaml`, `ai_act.yaml`, `readiness.yaml`)."""
 
 from __future__ import annotations
 
@@ -15,12 +17,48 @@ from pydantic import BaseModel, Field
 from dih_ai.analysis import Readiness, analyse
 from dih_ai.assessment.models import Assessment
 from dih_ai.draft import KPI, Initiative
+from dih_ai.errors import InputError, Problem
+from dih_ai.funding import FundingEntry, benefit, choose, measures_for
+from dih_ai.i18n import number, phrase, t
+from dih_ai.knowledge import as_date, drafting_date, knowledge_as_of
+from dih_ai.matching import (
+    GoalCoverage,
+    catalogue,
+    goal_matches,
+    has_factory,
+    note_matches,
+    note_sentences,
+    quote,
+    triggered_foundations,
+)
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any
 
+__all__ = ["FundingEntry", "Milestone", "Plan", "UseCaseChoice", "as_date", "make_plan"]
+
 MAX_USE_CASES = 3
-MAX_FUNDING_PER_INITIATIVE = 3
-USE_CASE_FUNDING_KINDS = ("technology", "consulting")
+USE_CASE_FUNDING_KINDS = ["technology", "software", "consulting"]
+HORIZONS = ("0-6m", "6-18m", "18-36m")
+NEXT_STAGE = {"T0": "T1", "T1": "T2", "T2": "T2"}
+DATA_ENABLERS = {"gate_data", "machine_data", "management_system"}
+FOUNDATIONS = {"management_system", "machine_data", "cyber_essentials", "ecommerce"}
+MACHINE_DATA_USE_CASES = {
+    "predictive_maintenance",
+    "energy_optimisation",
+    "process_optimisation",
+    "quality_prediction",
+}
+SENSOR_NOTES = [
+    "sensori già installati",
+    "sensori installati",
+    "già connesse",
+    "già connessi",
+    "connessi dal",
+    "connesse dal",
+    "sensors already installed",
+    "already connected",
+    "connected since",
+]
 
 
 class UseCaseChoice(BaseModel):
@@ -35,26 +73,23 @@ class UseCaseChoice(BaseModel):
     query: str
 
 
-class FundingEntry(BaseModel):
-    """A funding entry valid on the assessment date."""
-
-    id: str
-    name: str
-    issuer: str
-    covers: str
-    intensity: str
-    valid_to: dt.date
-    kinds: list[str]
-    only_for: list[str] = Field(default_factory=list, description="use cases/enablers it funds")
-
-
 class Milestone(BaseModel):
-    """An AI Act milestone, applying already or upcoming on the assessment date."""
+    """An AI Act milestone, applying already or upcoming on the drafting date."""
 
     id: str
     date: dt.date
     text: str
     applies: bool
+    topic: str = ""
+
+
+class BudgetRow(BaseModel):
+    """Costs, estimated funding and net cost of one horizon (or the total)."""
+
+    horizon: str
+    cost: tuple[int, int]
+    funding: tuple[int, int]
+    net: tuple[int, int]
 
 
 class Plan(BaseModel):
@@ -63,12 +98,22 @@ class Plan(BaseModel):
     company_id: str
     language: str
     assessment_date: dt.date
+    as_of: dt.date = Field(default_factory=dt.date.today, description="the drafting date")
+    knowledge_as_of: dt.date | None = None
+    stage: str = "T0"
+    next_stage: str = "T1"
     readiness: Readiness
     use_cases: list[UseCaseChoice]
     initiatives: list[Initiative]
     funding: list[FundingEntry]
+    funding_watch: list[FundingEntry] = Field(default_factory=list)
     ai_act: list[Milestone]
     class_duties: dict[str, str]
+    worker_conditions: list[str] = Field(default_factory=list)
+    goals: list[GoalCoverage] = Field(default_factory=list)
+    note_facts: list[str] = Field(default_factory=list, description="note sentences used")
+    budget: list[BudgetRow] = Field(default_factory=list)
+    dma_targets: dict[str, tuple[float, float]] = Field(default_factory=dict)
 
 
 def localised(value: Any, language: str) -> str:
@@ -76,229 +121,439 @@ def localised(value: Any, language: str) -> str:
     return str(value[language]) if isinstance(value, dict) else str(value)
 
 
-def as_date(value: Any) -> dt.date:
-    """A data-file date (YAML gives dates, JSON strings)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def score_use_cases(assessment: Assessment, readiness: Readiness) -> list[UseCaseChoice]:
-    """Score every catalogue use case for this company; best first."""
-    catalogue = load_data("use_cases.yaml")["use_cases"]
-    language = assessment.language
-    techs = assessment.dma.technologies
-    failed = {g.id for g in readiness.gates if not g.passed}
-    sector = assessment.company.sector
-    choices: list[UseCaseChoice] = []
-    for order, (uc_id, spec) in enumerate(catalogue.items()):
-        score = 0.0
-        reasons: list[str] = []
-        matched = [g for g in assessment.goals if mentions_any(g, spec["keywords"])]
-        if matched:
-            score += 3.0 * len(matched)
-            quoted = ", ".join(f"«{g}»" for g in matched)
-            reasons.append(
-                f"obiettivo dichiarato: {quoted}" if language == "it" else f"stated goal: {quoted}"
-            )
-        if sector in spec["sectors"]:
-            weight = 1.0 if spec["sectors"].index(sector) < 2 else 0.5
-            score += weight
-            reasons.append(
-                "caso d'uso tipico del settore"
-                if language == "it"
-                else "a typical use case in the sector"
-            )
-        started = [t for t in spec["technologies"] if techs.get(t, 0) >= 1]
-        if started:
-            score += 0.5 * len(started) + 0.5 * sum(techs[t] >= 3 for t in started)
-            tech_labels = load_data("labels.yaml")["technologies"]
-            names = ", ".join(f"{tech_labels[t][language]} {techs[t]}/5" for t in started)
-            reasons.append(
-                f"tecnologie già presenti: {names}"
-                if language == "it"
-                else f"technologies already in place: {names}"
-            )
-        score -= order * 0.001  # stable tie-break: catalogue order
-        blocked = [g for g in spec["requires"] if g in failed]
-        choices.append(
-            UseCaseChoice(
-                use_case=uc_id,
-                title=localised(spec["title"], language),
-                score=round(score, 3),
-                reasons=reasons,
-                blocked_by=blocked,
-                from_goal=bool(matched),
-                query=localised(spec["query"], language),
-            )
+def check_dates(assessment: Assessment, as_of: dt.date, source: str | None = None) -> None:
+    """An assessment dated after the drafting date is an input error."""
+    if assessment.assessment_date > as_of:
+        raise InputError(
+            [
+                Problem(
+                    source or assessment.company.id,
+                    "assessment_date",
+                    f"{assessment.assessment_date} is after the drafting date {as_of} "
+                    "(expected a date on or before it; set --as-of to draft later)",
+                )
+            ]
         )
-    choices.sort(key=lambda c: -c.score)
-    return choices
 
 
-def valid_funding(assessment: Assessment) -> list[FundingEntry]:
-    """Funding entries valid on the assessment date for this company's size and region."""
-    language = assessment.language
-    date = assessment.assessment_date
-    out: list[FundingEntry] = []
-    for entry in load_data("funding.yaml")["funding"]:
-        if not (as_date(entry["valid_from"]) <= date <= as_date(entry["valid_to"])):
-            continue
-        if assessment.company.size_band not in entry["sizes"]:
-            continue
-        regions = entry.get("regions") or []
-        if regions and assessment.company.region not in regions:
-            continue
-        out.append(
-            FundingEntry(
-                id=entry["id"],
-                name=localised(entry["name"], language),
-                issuer=entry["issuer"],
-                covers=localised(entry["covers"], language),
-                intensity=localised(entry["intensity"], language),
-                valid_to=as_date(entry["valid_to"]),
-                kinds=list(entry["kinds"]),
-                only_for=list(entry.get("only_for") or []),
-            )
-        )
-    return out
-
-
-def ai_act_milestones(assessment: Assessment) -> list[Milestone]:
-    """AI Act milestones, marked as applying or not yet on the assessment date."""
-    data = load_data("ai_act.yaml")
+def ai_act_milestones(language: str, as_of: dt.date) -> list[Milestone]:
+    """AI Act milestones, marked as applying or not yet on `as_of`."""
     return [
         Milestone(
             id=m["id"],
-            date=as_date(m["date"]),
-            text=localised(m["text"], assessment.language),
-            applies=as_date(m["date"]) <= assessment.assessment_date,
+            date=as_date(m["date"]) or as_of,
+            text=localised(m["text"], language),
+            applies=(as_date(m["date"]) or as_of) <= as_of,
+            topic=m.get("topic", ""),
         )
-        for m in data["milestones"]
+        for m in load_data("ai_act.yaml")["milestones"]
     ]
 
 
-def _funding_for(kinds: list[str], funding: list[FundingEntry], purpose: str) -> list[str]:
-    ids = [
-        f.id
-        for f in funding
-        if set(kinds) & set(f.kinds) and (not f.only_for or purpose in f.only_for)
+def _scaled(cost: list[int], size_band: str) -> tuple[int, int]:
+    factor = catalogue()["sizing"][size_band]
+    low, high = (max(500, round(c * factor / 500.0) * 500) for c in cost)
+    return (low, high)
+
+
+def _tech_reason(spec: dict[str, Any], assessment: Assessment) -> str | None:
+    techs = assessment.dma.technologies
+    started = [k for k in spec["technologies"] if techs.get(k, 0) >= 1]
+    if not started:
+        return None
+    names = ", ".join(f"{t('technologies', k, assessment.language)} {techs[k]}/5" for k in started)
+    return phrase("tech_reason", assessment.language, names=names)
+
+
+def _fill_score(spec: dict[str, Any], assessment: Assessment) -> float:
+    """How well a use case nobody asked for fits: subsector first, then technologies in use,
+    only within the sectors where it is common."""
+    company = assessment.company
+    if company.sector not in spec["sectors"]:
+        return 0.0
+    techs = assessment.dma.technologies
+    score = 2.0 if company.subsector in spec.get("subsectors", []) else 0.0
+    score += sum(0.5 + 0.5 * (techs[k] >= 3) for k in spec["technologies"] if techs.get(k, 0))
+    return score if score >= 2.0 else 0.0
+
+
+def choose_use_cases(
+    assessment: Assessment, readiness: Readiness, limit: int
+) -> tuple[list[UseCaseChoice], list[str]]:
+    """Use cases from the goals, then the notes, then the company's profile; and the note
+    sentences that were used."""
+    language = assessment.language
+    specs = catalogue()["use_cases"]
+    failed = {g.id for g in readiness.gates if not g.passed}
+    reasons: dict[str, list[str]] = {}
+    scores: dict[str, float] = {}
+    from_goal: set[str] = set()
+    used_notes: list[str] = []
+    for m in goal_matches(assessment):
+        reasons.setdefault(m.key, []).append(phrase("goal_reason", language, goal=quote(m.text)))
+        scores[m.key] = scores.get(m.key, 0.0) + 10 + m.score
+        from_goal.add(m.key)
+    for m in note_matches(assessment):
+        reasons.setdefault(m.key, []).append(phrase("note_reason", language, note=quote(m.text)))
+        scores[m.key] = scores.get(m.key, 0.0) + 5 + m.score
+        used_notes.append(m.text)
+    asked = sorted(scores, key=lambda k: -scores[k])
+    fill = sorted(
+        (k for k in specs if k not in scores and _fill_score(specs[k], assessment) > 0),
+        key=lambda k: -_fill_score(specs[k], assessment),
+    )
+    room = max(0, limit - len(asked))
+    chosen = asked + fill[:room]
+    out = []
+    for key in chosen:
+        spec = specs[key]
+        why = list(reasons.get(key, []))
+        if key not in scores and assessment.company.subsector in spec.get("subsectors", []):
+            subsector = t("subsectors", assessment.company.subsector, language)
+            why.append(phrase("subsector_reason", language, subsector=subsector))
+        tech = _tech_reason(spec, assessment)
+        if tech:
+            why.append(tech)
+        out.append(
+            UseCaseChoice(
+                use_case=key,
+                title=localised(spec["title"], language),
+                score=round(scores.get(key, _fill_score(spec, assessment)), 3),
+                reasons=why,
+                blocked_by=[g for g in spec["requires"] if g in failed],
+                from_goal=key in from_goal,
+                query=localised(spec["query"], language),
+            )
+        )
+    return out, used_notes
+
+
+def sensor_notes(assessment: Assessment) -> list[str]:
+    """Note sentences saying that machines already have sensors or connections."""
+    return [s for s in note_sentences(assessment) if mentions_any(s, SENSOR_NOTES)]
+
+
+def _horizon(spec: dict[str, Any], blocked: list[str], basic: bool, pilot_free: bool) -> str:
+    if basic:
+        return "6-18m" if pilot_free else "18-36m"
+    if not blocked:
+        return "0-6m" if spec["effort"] == "low" else "6-18m"
+    return "18-36m" if spec["effort"] == "high" else "6-18m"
+
+
+def _placement(horizon: str, blocked_titles: list[str], basic: bool, language: str) -> str:
+    gates = ", ".join(blocked_titles)
+    if basic:
+        key = "place_pilot" if horizon == "6-18m" else "place_after_foundations"
+        return phrase(key, language)
+    if horizon == "0-6m":
+        return phrase("place_quick_win", language)
+    if not blocked_titles:
+        return phrase("place_ready", language)
+    key = "place_after_gates_long" if horizon == "18-36m" else "place_after_gates"
+    return phrase(key, language, gates=gates)
+
+
+def _change_text(change: list[float], language: str) -> str:
+    low, high = sorted(change, key=abs)
+    return f"{number(low, language, sign=True)}%…{number(high, language, sign=True)}%"
+
+
+def _kpis(spec: dict[str, Any], language: str) -> list[KPI]:
+    return [
+        KPI(
+            name=localised(k["name"], language),
+            target=phrase(
+                "kpi_from_catalogue", language, change=_change_text(k["change"], language)
+            ),
+        )
+        for k in spec["kpis"]
     ]
-    return ids[:MAX_FUNDING_PER_INITIATIVE]
+
+
+def _funding(
+    kinds: list[str],
+    cost: tuple[int, int],
+    spec: dict[str, Any],
+    offered: list[FundingEntry],
+) -> tuple[list[str], tuple[int, int] | None]:
+    share = float(spec.get("capital_share", 0.0))
+    picked = choose(kinds, cost, bool(spec.get("capital_goods")), share, offered)
+    if not picked:
+        return [], None
+    amounts = [benefit(f, cost, share) for f in picked]
+    low, high = sum(a[0] for a in amounts), sum(a[1] for a in amounts)
+    if not high:
+        return [f.id for f in picked], None
+    return [f.id for f in picked], (min(low, cost[0]), min(high, cost[1]))
 
 
 def _enabler(
-    key: str, horizon: str, why: str, language: str, funding: list[FundingEntry]
+    key: str,
+    horizon: str,
+    why: str,
+    assessment: Assessment,
+    offered: list[FundingEntry],
 ) -> Initiative:
-    spec = load_data("use_cases.yaml")["enablers"][key]
+    language = assessment.language
+    spec = catalogue()["enablers"][key]
+    text = spec["description"]
+    if not has_factory(assessment) and "description_no_factory" in spec:
+        text = spec["description_no_factory"]
+    cost = _scaled(spec["cost_eur"], assessment.company.size_band)
+    funding, estimate = _funding(spec["funding_kinds"], cost, spec, offered)
     return Initiative(
         id=key.replace("_", "-"),
         title=localised(spec["title"], language),
         horizon=horizon,
         process_area=spec["process_area"],
         use_case=None,
-        description=localised(spec["description"], language),
+        description=localised(text, language),
         kpis=[
             KPI(name=localised(k["name"], language), target=localised(k["target"], language))
             for k in spec["kpis"]
         ],
         ai_act_risk="minimal",
         effort=spec["effort"],
-        funding=_funding_for(spec["funding_kinds"], funding, key),
+        funding=funding,
+        funding_estimate_eur=estimate,
         why=why,
-        cost_eur=tuple(spec["cost_eur"]),
+        cost_eur=cost,
     )
 
 
-def make_plan(assessment: Assessment, readiness: Readiness | None = None) -> Plan:
-    """Plan the AI roadmap of one assessment."""
-    readiness = readiness or analyse(assessment)
+def _foundation_why(trigger: str, assessment: Assessment, overall: float) -> str:
     language = assessment.language
-    it = language == "it"
-    funding = valid_funding(assessment)
-    catalogue = load_data("use_cases.yaml")["use_cases"]
-    initiatives: list[Initiative] = []
-    gate_titles: dict[str, str] = {}
-    for gate in readiness.gates:
-        if gate.passed:
-            continue
-        enabler = _enabler(f"gate_{gate.id}", "0-6m", gate.reason, language, funding)
-        gate_titles[gate.id] = enabler.title
-        initiatives.append(enabler)
-    literacy_why = (
-        "obbligo dell'AI Act (art. 4) dal 2 febbraio 2025 per chi usa sistemi di AI"
-        if it
-        else "an AI Act duty (art. 4) since 2 February 2025 for AI users"
-    )
-    initiatives.append(_enabler("ai_literacy", "0-6m", literacy_why, language, funding))
+    kind, _, text = trigger.partition(":")
+    if kind == "goal":
+        return phrase("goal_reason", language, goal=quote(text))
+    if kind == "note":
+        return phrase("note_reason", language, note=text)
+    return phrase("basic_band_reason", language, score=number(overall, language))
 
-    chosen = [c for c in score_use_cases(assessment, readiness) if c.score > 0][:MAX_USE_CASES]
-    for rank, choice in enumerate(chosen):
-        spec = catalogue[choice.use_case]
-        if rank == 0 and not choice.blocked_by and spec["effort"] != "high":
-            horizon = "0-6m"
-        elif rank <= 1 and spec["effort"] != "high":
-            horizon = "6-18m"
-        else:
-            horizon = "18-36m" if rank >= 2 or choice.blocked_by else "6-18m"
-        prerequisites = [gate_titles[g] for g in choice.blocked_by if g in gate_titles]
-        placement = {
-            "0-6m": (
-                "pilota rapido: requisiti soddisfatti" if it else "quick pilot: prerequisites met"
-            ),
-            "6-18m": (
-                "dopo aver chiuso i requisiti mancanti"
-                if it and choice.blocked_by
-                else "after the missing prerequisites are closed"
-                if choice.blocked_by
-                else "secondo passo, dopo il primo pilota"
-                if it
-                else "second step, after the first pilot"
-            ),
-            "18-36m": (
-                "da avviare sulle basi costruite nei primi 18 mesi"
-                if it
-                else "to start on the foundations built in the first 18 months"
-            ),
-        }[horizon]
-        cost = spec["cost_eur"]
-        kpis = [
-            KPI(
-                name=localised(k, language),
-                target=(
-                    "da fissare sulla baseline misurata all'avvio del pilota"
-                    if it
-                    else "to be set on the baseline measured at the start of the pilot"
-                ),
-            )
-            for k in spec["kpis"]
-        ]
-        initiatives.append(
+
+def _enablers(
+    assessment: Assessment, readiness: Readiness, offered: list[FundingEntry]
+) -> tuple[list[Initiative], dict[str, str], list[str]]:
+    """Gate enablers, digital foundations and AI literacy; the gates' titles; notes used."""
+    basic = readiness.dma_band == "basic"
+    out: list[Initiative] = []
+    titles: dict[str, str] = {}
+    foundations = triggered_foundations(assessment, basic)
+    cyber_failed = any(g.id == "cybersecurity" and not g.passed for g in readiness.gates)
+    if cyber_failed:  # the gate's enabler covers the basics
+        foundations.pop("cyber_essentials", None)
+    for gate in readiness.gates:
+        if not gate.passed:
+            enabler = _enabler(f"gate_{gate.id}", "0-6m", gate.reason, assessment, offered)
+            titles[gate.id] = enabler.title
+            out.append(enabler)
+    used_notes = []
+    for key, trigger in foundations.items():
+        horizon = "6-18m" if key == "ecommerce" and not basic else "0-6m"
+        why = _foundation_why(trigger, assessment, readiness.dma_overall or 0)
+        if trigger.startswith("note:"):
+            used_notes.append(trigger[5:])
+        out.append(_enabler(key, horizon, why, assessment, offered))
+    literacy = phrase("literacy_reason", assessment.language)
+    out.append(_enabler("ai_literacy", "0-6m", literacy, assessment, offered))
+    return out, titles, used_notes
+
+
+def _use_case_initiatives(
+    assessment: Assessment,
+    chosen: list[UseCaseChoice],
+    gate_titles: dict[str, str],
+    basic: bool,
+    offered: list[FundingEntry],
+    machine_data: Initiative | None,
+) -> list[Initiative]:
+    language = assessment.language
+    specs = catalogue()["use_cases"]
+    sensors = bool(sensor_notes(assessment))
+    pilot_free = True
+    out = []
+    ordered = sorted(
+        chosen, key=lambda c: (not c.from_goal, specs[c.use_case]["cost_eur"][0], c.use_case)
+    )
+    for choice in ordered:
+        spec = specs[choice.use_case]
+        blocked_titles = [gate_titles[g] for g in choice.blocked_by if g in gate_titles]
+        low_cost = spec["effort"] != "high"
+        horizon = _horizon(spec, choice.blocked_by, basic, pilot_free and low_cost)
+        if basic and horizon == "6-18m":
+            pilot_free = False
+        prerequisites = list(blocked_titles)
+        if machine_data and choice.use_case in MACHINE_DATA_USE_CASES:
+            prerequisites.append(machine_data.title)
+        description = localised(spec["value"], language)
+        if sensors and choice.use_case in MACHINE_DATA_USE_CASES:
+            description += "; " + phrase("uses_sensors", language)
+        cost = _scaled(spec["cost_eur"], assessment.company.size_band)
+        funding, estimate = _funding(USE_CASE_FUNDING_KINDS, cost, spec, offered)
+        placement = _placement(horizon, blocked_titles, basic, language)
+        out.append(
             Initiative(
                 id=f"uc-{choice.use_case.replace('_', '-')}",
                 title=choice.title,
                 horizon=horizon,
                 process_area=spec["process_area"],
                 use_case=choice.use_case,
-                description=localised(spec["value"], language),
+                description=description,
                 prerequisites=prerequisites,
-                kpis=kpis,
+                kpis=_kpis(spec, language),
                 ai_act_risk=spec["ai_act"]["class"],
                 effort=spec["effort"],
-                funding=_funding_for(list(USE_CASE_FUNDING_KINDS), funding, choice.use_case),
+                funding=funding,
+                funding_estimate_eur=estimate,
                 why="; ".join([*choice.reasons, placement]),
-                cost_eur=(cost[0], cost[1]),
+                cost_eur=cost,
             )
         )
-    order = {"0-6m": 0, "6-18m": 1, "18-36m": 2}
-    initiatives.sort(key=lambda i: (order[i.horizon], i.use_case is not None))
+    return out
+
+
+def goal_coverage(assessment: Assessment, initiatives: list[Initiative]) -> list[GoalCoverage]:
+    """Each stated goal and the initiatives whose reasons quote it (or why none does)."""
+    out = []
+    for goal in assessment.goals:
+        quoted = f"«{quote(goal)}»"
+        ids = [i.id for i in initiatives if i.why and quoted in i.why]
+        reason = None if ids else phrase("goal_not_covered", assessment.language)
+        out.append(GoalCoverage(goal=goal, initiatives=ids, reason=reason))
+    return out
+
+
+def budget(initiatives: list[Initiative]) -> list[BudgetRow]:
+    """Cost, estimated funding and net cost per horizon, and the total ("total")."""
+    rows = []
+    for horizon in (*HORIZONS, "total"):
+        items = [i for i in initiatives if horizon in ("total", i.horizon) and i.cost_eur]
+        cost = (sum(i.cost_eur[0] for i in items), sum(i.cost_eur[1] for i in items))  # type: ignore[index]
+        funds = [i.funding_estimate_eur or (0, 0) for i in items]
+        funding = (sum(f[0] for f in funds), sum(f[1] for f in funds))
+        net = (cost[0] - funding[0], cost[1] - funding[1])
+        rows.append(BudgetRow(horizon=horizon, cost=cost, funding=funding, net=net))
+    return rows
+
+
+def dma_targets(
+    readiness: Readiness, initiatives: list[Initiative]
+) -> dict[str, tuple[float, float]]:
+    """(current, target at the next stage) for the DMA dimensions the plan moves."""
+    rules = load_data("readiness.yaml")["next_stage_targets"]
+    early = [i for i in initiatives if i.horizon != "18-36m"]
+    count = {
+        "per_use_case": sum(1 for i in early if i.use_case),
+        "per_data_enabler": sum(1 for i in early if i.id.replace("-", "_") in DATA_ENABLERS),
+        "per_foundation": sum(1 for i in early if i.id.replace("-", "_") in FOUNDATIONS),
+        "per_skills_enabler": sum(
+            1 for i in early if i.id.replace("-", "_") in {"ai_literacy", "gate_skills"}
+        ),
+    }
+    out = {}
+    for dimension, weights in rules.items():
+        if dimension == "max_gain" or dimension not in readiness.dma_scores:
+            continue
+        gain = sum(points * count[kind] for kind, points in weights.items())
+        current = readiness.dma_scores[dimension]
+        if gain:
+            target = min(100.0, current + min(gain, rules["max_gain"]))
+            out[dimension] = (current, round(target))
+    return out
+
+
+def _worker_conditions(initiatives: list[Initiative], language: str) -> list[str]:
+    specs = catalogue()["use_cases"]
+    if not any(i.use_case and specs[i.use_case].get("touches_staff") for i in initiatives):
+        return []
+    return [str(x) for x in load_data("ai_act.yaml")["worker_conditions"]["text"][language]]
+
+
+def make_plan(
+    assessment: Assessment, readiness: Readiness | None = None, as_of: dt.date | None = None
+) -> Plan:
+    """Plan the AI roadmap of one assessment on the drafting date `as_of` (default:
+    `$DIH_AI_AS_OF`, else today)."""
+    as_of = drafting_date(as_of)
+    check_dates(assessment, as_of)
+    readiness = readiness or analyse(assessment)
+    language = assessment.language
+    mentioned = " ".join([*assessment.goals, assessment.notes or ""])
+    offered, watched = measures_for(assessment, as_of, mentioned)
+    basic = readiness.dma_band == "basic"
+    enablers, gate_titles, used_notes = _enablers(assessment, readiness, offered)
+    limit = 1 if basic else MAX_USE_CASES
+    chosen, note_uses = choose_use_cases(assessment, readiness, limit)
+    machine_data = next((e for e in enablers if e.id == "machine-data"), None)
+    use_cases = _use_case_initiatives(assessment, chosen, gate_titles, basic, offered, machine_data)
+    initiatives = sorted(
+        enablers + use_cases,
+        key=lambda i: (HORIZONS.index(i.horizon), i.use_case is not None),
+    )
     duties = load_data("ai_act.yaml")["class_duties"]
+    stage = assessment.dma.stage
     return Plan(
         company_id=assessment.company.id,
         language=language,
         assessment_date=assessment.assessment_date,
+        as_of=as_of,
+        knowledge_as_of=knowledge_as_of(),
+        stage=stage,
+        next_stage=NEXT_STAGE[stage],
         readiness=readiness,
         use_cases=chosen,
         initiatives=initiatives,
-        funding=funding,
-        ai_act=ai_act_milestones(assessment),
+        funding=offered,
+        funding_watch=watched,
+        ai_act=ai_act_milestones(language, as_of),
         class_duties={k: localised(v, language) for k, v in duties.items()},
+        worker_conditions=_worker_conditions(initiatives, language),
+        goals=goal_coverage(assessment, initiatives),
+        note_facts=list(
+            dict.fromkeys([*used_notes, *note_uses, *map(quote, sensor_notes(assessment))])
+        ),
+        budget=budget(initiatives),
+        dma_targets=dma_targets(readiness, initiatives),
     )
+
+
+def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> list[KPI]:
+    """The initiative's KPI targets as ranges grounded in a cited case's result where one
+    measures the same KPI (same subsector first: `studies` come best first), else the
+    catalogue's typical change."""
+    spec = catalogue()["use_cases"].get(initiative.use_case or "")
+    if not spec:
+        return initiative.kpis
+    out = []
+    for kpi, entry in zip(initiative.kpis, spec["kpis"], strict=False):
+        found = None
+        for study in studies:
+            for result in study.results:
+                # `match` holds word stems ("difett"): a substring test on the KPI name;
+                # the case must move the KPI the way the catalogue expects (scrap down)
+                if not result.baseline or not any(w in result.kpi.lower() for w in entry["match"]):
+                    continue
+                if (result.value - result.baseline) * entry["change"][0] > 0:
+                    found = (study, result)
+                    break
+            if found:
+                break
+        if not found:
+            out.append(kpi)
+            continue
+        study, result = found
+        change = (result.value - result.baseline) / result.baseline * 100
+        low, high = round(change / 2), round(change)
+        unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
+        space = "" if unit in ("%", "") else " "
+        target = phrase(
+            "kpi_from_case",
+            language,
+            change=_change_text([low, high], language),
+            case=study.id,
+            before=f"{number(result.baseline, language)}{space}{unit}",
+            after=f"{number(result.value, language)}{space}{unit}",
+        )
+        out.append(KPI(name=kpi.name, target=target))
+    return out

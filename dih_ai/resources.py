@@ -37,12 +37,28 @@ def prompts_dir() -> Path:
     return bundled_dir("prompts")
 
 
-@functools.cache
+def data_path(name: str) -> Path:
+    """Where the data file `name` is read from: the hub's copy in `$DIH_AI_DATA_DIR` when it
+    has one (a hub updates a funding call or a date there, without touching the package),
+    else the bundled file in `dih_ai/data/`."""
+    override = os.environ.get("DIH_AI_DATA_DIR")
+    if override and (Path(override) / name).is_file():
+        return Path(override) / name
+    return DATA_DIR / name
+
+
 def load_data(name: str) -> Any:
-    """Load a YAML data file shipped in `dih_ai/data/` (thresholds, catalogues, vocabularies)."""
+    """Load a YAML data file (thresholds, catalogues, dated facts); see `data_path`."""
+    path = data_path(name)
+    stat = path.stat()
+    return _load_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _load_yaml(path: str, mtime_ns: int, size: int) -> Any:
     import yaml
 
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 

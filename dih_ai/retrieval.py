@@ -20,6 +20,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from dih_ai.i18n import t
+from dih_ai.resources import load_data
+
 if TYPE_CHECKING:
     from dih_ai.assessment.models import Assessment
     from dih_ai.index import CaseIndex, StoredChunk
@@ -188,8 +191,17 @@ def _reason(
     if shared:
         names = ", ".join(labels.get(u, u) for u in shared)
         parts.append(f"stesso caso d'uso ({names})" if it else f"same use case ({names})")
-    if meta.get("sector") == assessment.company.sector:
-        parts.append("stesso settore" if it else "same sector")
+    # "same sector" is judged at subsector or process level: "manufacturing" says nothing
+    subsector = assessment.company.subsector
+    areas = {
+        load_data("use_cases.yaml")["use_cases"].get(u, {}).get("process_area") for u in planned
+    }
+    shared_areas = [a for a in _split(meta, "process_areas") if a in areas]
+    if subsector and meta.get("subsector") == subsector:
+        parts.append("stesso sottosettore" if it else "same subsector")
+    elif shared_areas and meta.get("sector") == assessment.company.sector:
+        names = ", ".join(t("process_areas", a, assessment.language) for a in shared_areas)
+        parts.append(f"stessa area di processo ({names})" if it else f"same process area ({names})")
     if meta.get("size_band") == assessment.company.size_band:
         parts.append("stessa classe dimensionale" if it else "same size band")
     if not parts:

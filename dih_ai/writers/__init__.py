@@ -66,18 +66,23 @@ def sources_by_use_case(sources: list[Source]) -> dict[str, list[Source]]:
 
 
 def cited_initiatives(data: WriterInput, per_initiative: int = 3) -> list[Initiative]:
-    """The plan's initiatives, each citing the retrieved cases of its use case."""
+    """The plan's initiatives, each citing the retrieved cases of its use case, with KPI
+    targets grounded in those cases where they measure the same KPI."""
+    from dih_ai.plan import grounded_kpis
+
     grouped = sources_by_use_case(data.sources)
-    return [
-        item.model_copy(
-            update={
-                "citations": [s.study.id for s in grouped.get(item.use_case or "", [])][
-                    :per_initiative
-                ]
-            }
+    out = []
+    for item in data.plan.initiatives:
+        cases = [s.study for s in grouped.get(item.use_case or "", [])][:per_initiative]
+        out.append(
+            item.model_copy(
+                update={
+                    "citations": [c.id for c in cases],
+                    "kpis": grounded_kpis(item, cases, data.language),
+                }
+            )
         )
-        for item in data.plan.initiatives
-    ]
+    return out
 
 
 class Writer(Protocol):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dih_ai import i18n
 from dih_ai.analysis import label
 from dih_ai.draft import Initiative, Section
 from dih_ai.grounding import CASE_CITATION
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 PROMPT_VERSION = "offline-templates-v1"
 DEEP_DIVE_VERSION = "offline-deep-dive-v1"
-PERSONAL_DATA_USE_CASES = {"genai_customer_service", "production_scheduling"}
+PERSONAL_DATA_USE_CASES = {"genai_customer_service", "recruiting_hr", "knowledge_assistant"}
 
 
 @functools.cache
@@ -46,43 +47,32 @@ def _environment(folders: tuple[str, ...]) -> Environment:
 
 
 def labels() -> dict[str, Any]:
-    """The reader-facing words of `labels.yaml`."""
-    return load_data("labels.yaml")
+    """The reader-facing words of `labels.yaml` (see `dih_ai.i18n`)."""
+    return i18n.labels()
 
 
 def _t(group: str, key: Any, language: str) -> str:
-    entry = labels()[group].get(key)
-    return entry[language] if entry else str(key)
+    return i18n.t(group, key, language)
 
 
 def _fmt(value: float, language: str = "en", sign: bool = False) -> str:
     """A number as readers of `language` write it: 37.7 in English, 37,7 in Italian."""
-    text = (
-        f"{value:+g}" if sign else (str(int(value)) if float(value).is_integer() else f"{value:g}")
-    )
-    return text.replace(".", ",") if language == "it" else text
+    return i18n.number(value, language, sign=sign)
 
 
 def _cost(cost: tuple[int, int] | None, language: str) -> str:
-    if not cost:
-        return ""
-    sep = "." if language == "it" else ","
-    low, high = (f"{c:,}".replace(",", sep) for c in cost)
-    return f"{low}-{high} €" if language == "it" else f"€{low}-{high}"
+    return i18n.money_range(cost, language)
 
 
 def _result_text(result: Any, language: str) -> str:
-    unit = result.unit or ""
+    unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
+    kpi = result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi
     space = "" if unit in ("%", "") else " "
     value = f"{_fmt(result.value, language)}{space}{unit}"
     if result.baseline is None:
-        return f"{result.kpi}: {value}"
+        return f"{kpi}: {value}"
     base = f"{_fmt(result.baseline, language)}{space}{unit}"
-    return (
-        f"{result.kpi} da {base} a {value}"
-        if language == "it"
-        else (f"{result.kpi} from {base} to {value}")
-    )
+    return f"{kpi} da {base} a {value}" if language == "it" else f"{kpi} from {base} to {value}"
 
 
 def _inert(text: str) -> str:
@@ -96,25 +86,129 @@ def _inline(text: str) -> str:
     return _inert(" ".join(text.split())).replace("|", "\\|")
 
 
+def _sector_words(sector: str, subsector: str | None, language: str) -> str:
+    """The subsector's label, or the sector's when the subsector slug has none (a free slug
+    is not shown: it would put English words in an Italian draft)."""
+    if subsector and subsector in labels().get("subsectors", {}):
+        return _t("subsectors", subsector, language)
+    return _t("sectors", sector, language)
+
+
 def _source_view(source: Source, language: str) -> dict[str, Any]:
     study = source.study
     place = study.province or study.region or ""
     size = _t("size_bands", study.size_band, language)
-    sector = (
-        study.subsector.replace("_", " ")
-        if study.subsector
-        else _t("sectors", study.sector, language)
-    )
-    profile = f"{size.capitalize()}, {sector}" + (f" ({place})" if place else "")
+    profile = f"{size.capitalize()}, {_sector_words(study.sector, study.subsector, language)}"
+    profile += f" ({place})" if place else ""
+    title = study.title_in(language) if hasattr(study, "title_in") else study.title
     return {
         "id": study.id,
-        "title": _inert(study.title),
+        "title": _inert(title),
         "profile": profile,
         "reason": source.case.reason,
         "results": [_inert(_result_text(r, language)) for r in study.results],
         "duration": study.duration_months,
-        "visitable": study.visitable,
+        "illustrative": study.illustrative,
+        "visitable": study.visitable and not study.illustrative,
     }
+
+
+def _case_ref(source: Source, language: str) -> dict[str, str]:
+    study = source.study
+    title = study.title_in(language) if hasattr(study, "title_in") else study.title
+    return {"id": study.id, "title": _inert(title)}
+
+
+def _milestones(data: WriterInput, initiatives: list[Initiative]) -> list[dict[str, Any]]:
+    """AI Act milestones with the company's initiatives each one concerns."""
+    catalogue = load_data("use_cases.yaml")["use_cases"]
+    topics: dict[str, list[str]] = {}
+    for i in initiatives:
+        spec = catalogue.get(i.use_case or "", {})
+        ai_class = i.ai_act_risk
+        if ai_class == "limited":
+            topics.setdefault("transparency", []).append(i.title)
+        if spec.get("touches_staff"):
+            topics.setdefault("high_risk_annex_iii", []).append(i.title)
+            topics.setdefault("prohibited", []).append(i.title)
+        if "Allegato I " in (spec.get("ai_act", {}).get("raised_when", {}).get("it", "") + " "):
+            topics.setdefault("high_risk_annex_i", []).append(i.title)
+    topics["literacy"] = [i.title for i in initiatives if i.id == "ai-literacy"]
+    return [
+        {
+            "date": i18n.date(m.date, data.language),
+            "text": m.text,
+            "applies": m.applies,
+            "concerns": list(dict.fromkeys(topics.get(m.topic, []))),
+        }
+        for m in data.plan.ai_act
+    ]
+
+
+def _funding_view(data: WriterInput, initiatives: list[Initiative]) -> dict[str, Any]:
+    language = data.language
+    plan = data.plan
+    by_id = {f.id: f for f in plan.funding}
+    rows = []
+    for i in initiatives:
+        measures = [by_id[f] for f in i.funding if f in by_id]
+        estimate = i.funding_estimate_eur
+        net = (
+            (i.cost_eur[0] - estimate[0], i.cost_eur[1] - estimate[1])
+            if (i.cost_eur and estimate)
+            else i.cost_eur
+        )
+        rows.append(
+            {
+                "title": i.title,
+                "horizon": _t("horizon_short", i.horizon, language),
+                "measures": [m.name for m in measures],
+                "intensity": [m.intensity for m in measures],
+                "cost": _cost(i.cost_eur, language),
+                "estimate": _cost(estimate, language) if estimate and estimate[1] else "-",
+                "net": _cost(net, language),
+            }
+        )
+    used = {f for i in initiatives for f in i.funding}
+    measures = []
+    for f in plan.funding:
+        if f.id not in used:
+            continue
+        measures.append(
+            {
+                "name": f.name,
+                "issuer": f.issuer,
+                "covers": f.covers,
+                "intensity": f.intensity,
+                "status": f.status,
+                "closes": i18n.date(f.valid_to, language) if f.valid_to else None,
+                "closing_soon": f.closing_soon,
+                "condition": f.condition,
+                "checked_on": i18n.date(f.checked_on, language),
+                "used_by": [i.title for i in initiatives if f.id in i.funding],
+            }
+        )
+    budget = [
+        {
+            "horizon": _t("horizon_short", b.horizon, language),
+            "total": b.horizon == "total",
+            "cost": _cost(b.cost, language),
+            "funding": _cost(b.funding, language),
+            "net": _cost(b.net, language),
+        }
+        for b in plan.budget
+    ]
+    watch = [{"name": f.name, "note": f.note} for f in plan.funding_watch]
+    return {"rows": rows, "measures": measures, "budget": budget, "watch": watch}
+
+
+def _priorities(initiatives: list[Initiative]) -> list[Initiative]:
+    """Three priorities: the first foundation or gate, then the use cases asked for first."""
+    enablers = [i for i in initiatives if i.use_case is None and i.id != "ai-literacy"]
+    use_cases = [i for i in initiatives if i.use_case]
+    out = (enablers[:1] + use_cases)[:3]
+    out += [i for i in initiatives if i not in out][: 3 - len(out)]
+    return out
 
 
 def build_context(data: WriterInput) -> dict[str, Any]:
@@ -125,14 +219,6 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     catalogue = load_data("use_cases.yaml")["use_cases"]
     by_use_case = sources_by_use_case(data.sources)
     initiatives = cited_initiatives(data)
-
-    failed = [g.title or g.id for g in readiness.gates if not g.passed]
-    enabler_first = [i for i in initiatives if i.use_case is None and i.id != "ai-literacy"]
-    use_case_items = [i for i in initiatives if i.use_case]
-    priorities = (enabler_first[:1] + use_case_items)[:3]
-    if len(priorities) < 3:
-        priorities += [i for i in initiatives if i not in priorities][: 3 - len(priorities)]
-
     gates_by_id = {g.id: g.title or g.id for g in readiness.gates}
     duties = plan.class_duties
     use_cases = []
@@ -147,28 +233,34 @@ def build_context(data: WriterInput) -> dict[str, Any]:
                 "blocked_by": [gates_by_id.get(g, g) for g in choice.blocked_by],
                 "why": "; ".join(choice.reasons) or "-",
                 "ai_act": _t("ai_act", spec["ai_act"]["class"], language),
+                "ai_act_basis": spec["ai_act"]["basis"][language],
                 "ai_act_note": spec["ai_act"]["raised_when"][language],
                 "duties": duties.get(spec["ai_act"]["class"], ""),
                 "effort": _t("effort", spec["effort"], language),
+                "horizon": _t("horizon_short", initiative.horizon, language),
                 "cost": _cost(initiative.cost_eur, language),
-                "cases": [
-                    {"id": s.study.id, "title": s.study.title}
-                    for s in by_use_case.get(choice.use_case, [])
-                ][:3],
+                "cases": [_case_ref(s, language) for s in by_use_case.get(choice.use_case, [])][:3],
             }
         )
 
     def view(i: Initiative) -> dict[str, Any]:
+        unlocks = [
+            u.title
+            for u in initiatives
+            if u.use_case and (i.title in u.prerequisites or i.id == "ai-literacy")
+        ]
         return {
             "title": i.title,
             "use_case": i.use_case,
-            "description": i.description,
+            "description": i.description.rstrip(". "),
             "prerequisites": i.prerequisites,
             "effort": _t("effort", i.effort, language),
             "cost": _cost(i.cost_eur, language),
             "citations": i.citations,
-            "horizon": i.horizon,
-            "why": (i.why or "").rstrip(". "),
+            "horizon": _t("horizon_short", i.horizon, language),
+            "why": _inline(i.why or "").rstrip(". "),
+            "unlocks": unlocks,
+            "kpis": i.kpis,
         }
 
     horizons = [
@@ -178,18 +270,8 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         }
         for h in ("0-6m", "6-18m", "18-36m")
     ]
-    kpis = [
-        {"initiative": i.title, "name": k.name, "target": k.target}
-        for i in initiatives
-        for k in i.kpis
-    ]
-    funding_users: dict[str, list[str]] = {}
-    for i in initiatives:
-        for fid in i.funding:
-            funding_users.setdefault(fid, []).append(i.title)
-    funding = [{**f.model_dump(), "used_by": funding_users.get(f.id, [])} for f in plan.funding]
     training_cases = [
-        {"id": s.study.id, "title": s.study.title}
+        _case_ref(s, language)
         for s in data.sources
         if re.search(r"formazion|training|competenz", s.study.body, re.I)
     ][:3]
@@ -203,30 +285,50 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     ]
     data_weakest = sorted(data.data_levels.items(), key=lambda kv: (kv[1], kv[0]))[:3]
     first_uc = next((i for i in initiatives if i.use_case), None)
-    dma = {c.metric: c.value for c in readiness.components}
-    automation = dma.get("dma.automation_ai") or 0.0
-    data_mgmt = dma.get("dma.data_management") or 0.0
-    sector = (
-        data.subsector.replace("_", " ") if data.subsector else _t("sectors", data.sector, language)
-    )
+    dma_scores = readiness.dma_scores
+    change = readiness.dma_change or {}
     size = _t("size_bands", data.size_band, language)
+    sector = _sector_words(data.sector, data.subsector, language)
     employees = (
         f", {data.employees} {'addetti' if language == 'it' else 'employees'}"
         if data.employees
         else ""
     )
+    specs = load_data("use_cases.yaml")["use_cases"]
+    staff_uses = [
+        i.title for i in initiatives if specs.get(i.use_case or "", {}).get("touches_staff")
+    ]
     return {
         "label": labels()["offline_label"][language],
         "alias": data.company_alias,
         "profile": f"{size}, {sector}{employees}",
+        "factory": data.sector in load_data("use_cases.yaml")["factory_sectors"],
         "readiness": readiness,
         "dma_overall": _fmt(readiness.dma_overall or 0, language),
         "dma_band": _t_band(readiness.dma_band, language),
-        "failed_gates": failed,
-        "priorities": [view(i) for i in priorities],
-        "automation_ai": _fmt(automation, language),
-        "data_management": _fmt(data_mgmt, language),
-        "human_centric": _fmt(dma.get("dma.human_centric_digitalisation") or 0.0, language),
+        "dma": [
+            {
+                "name": label("dma." + k, language),
+                "value": _fmt(v, language),
+                "change": _fmt(change[k], language, sign=True) if k in change else None,
+            }
+            for k, v in dma_scores.items()
+        ],
+        "stage": plan.stage,
+        "next_stage": plan.next_stage,
+        "baseline_stage": readiness.baseline_stage,
+        "overall_change": _fmt(change["overall"], language, sign=True) if change else None,
+        "failed_gates": [g.title or g.id for g in readiness.gates if not g.passed],
+        "priorities": [view(i) for i in _priorities(initiatives)],
+        "goals": [
+            {
+                "goal": _inline(g.goal),
+                "by": [i.title for i in initiatives if i.id in g.initiatives],
+                "reason": g.reason,
+            }
+            for g in plan.goals
+        ],
+        "note_facts": [_inline(n) for n in plan.note_facts],
         "technologies": techs,
         "data_levels": data.data_levels,
         "data_overall": _fmt(
@@ -240,32 +342,40 @@ def build_context(data: WriterInput) -> dict[str, Any]:
             for k, v in data.cyber.items()
         ],
         "cyber_framework": "NIST CSF 2.0 / FNCDP 2.1",
+        "human_centric": _fmt(dma_scores.get("human_centric_digitalisation", 0.0), language),
         "use_cases": use_cases,
         "horizons": horizons,
         "enablers": [view(i) for i in initiatives if i.use_case is None],
         "training_cases": training_cases,
-        "date": plan.assessment_date.isoformat(),
-        "ai_act_applies": [m for m in plan.ai_act if m.applies],
-        "ai_act_upcoming": [m for m in plan.ai_act if not m.applies],
-        "personal_data": any(c.use_case in PERSONAL_DATA_USE_CASES for c in plan.use_cases),
-        "kpis": kpis,
-        "dma_change": [
-            (
-                label("dma." + k, language)
-                if k != "overall"
-                else ("punteggio complessivo" if language == "it" else "overall score"),
-                _fmt(v, language, sign=True),
-            )
-            for k, v in (readiness.dma_change or {}).items()
+        "as_of": i18n.date(plan.as_of, language),
+        "knowledge_as_of": i18n.date(plan.knowledge_as_of or plan.as_of, language),
+        "assessment_date": i18n.date(plan.assessment_date, language),
+        "milestones": _milestones(data, initiatives),
+        "worker_conditions": plan.worker_conditions,
+        "staff_uses": staff_uses,
+        "personal_data": bool(staff_uses)
+        or any(i.use_case in PERSONAL_DATA_USE_CASES for i in initiatives),
+        "kpis": [
+            {"initiative": i.title, "name": k.name, "target": k.target}
+            for i in initiatives
+            for k in i.kpis
         ],
-        "t1_automation_ai": _fmt(min(100, automation + 10), language),
-        "t1_data_management": _fmt(min(100, data_mgmt + 10), language),
-        "funding": funding,
+        "dma_targets": [
+            {
+                "name": label("dma." + k, language),
+                "now": _fmt(v[0], language),
+                "target": _fmt(v[1], language),
+            }
+            for k, v in plan.dma_targets.items()
+        ],
+        "funding": _funding_view(data, initiatives),
         "sources": [_source_view(s, language) for s in data.sources],
         "first_use_case": first_uc.title if first_uc else None,
         "deep_dive": (first_uc or initiatives[0]).title,
         "visits": [
-            {"id": s.study.id, "title": s.study.title} for s in data.sources if s.study.visitable
+            _case_ref(s, language)
+            for s in data.sources
+            if s.study.visitable and not s.study.illustrative
         ][:3],
         "_initiatives": initiatives,
     }

@@ -1,0 +1,66 @@
+"""One way to produce reader-facing words in Italian or English: `t(group, key, language)`
+over `data/labels.yaml`, `phrase(key, language, **values)` for sentences with figures, and one
+number, money and date formatter per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dih_ai.resources import load_data
+from dih_ai.vocab import Language
+
+MONTHS_IT = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+).split()
+MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def labels() -> dict[str, Any]:
+    """The reader-facing words of `labels.yaml`."""
+    return load_data("labels.yaml")
+
+
+def t(group: str, key: Any, language: Language | str) -> str:
+    """The label of `key` in `group` (e.g. "sectors", "process_areas"); an unknown key is
+    shown as readable words."""
+    entry = labels().get(group, {}).get(key)
+    if entry:
+        return str(entry[language])
+    return str(key).replace("_", " ")
+
+
+def phrase(key: str, language: Language | str, **values: Any) -> str:
+    """A sentence of `labels.yaml` `phrases`, with `{name}` fields filled in."""
+    return str(labels()["phrases"][key][language]).format(**values)
+
+
+def number(value: float, language: Language | str, sign: bool = False) -> str:
+    """A number as readers of `language` write it: 37.7 in English, 37,7 in Italian."""
+    if sign:
+        text = f"{value:+g}"
+    else:
+        text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return text.replace(".", ",") if language == "it" else text
+
+
+def money(value: int, language: Language | str) -> str:
+    """Euros: 12.000 € in Italian, €12,000 in English."""
+    text = f"{int(value):,}"
+    return f"{text.replace(',', '.')} €" if language == "it" else f"€{text}"
+
+
+def money_range(cost: tuple[int, int] | None, language: Language | str) -> str:
+    """A euro range: 8.000-25.000 € / €8,000-25,000."""
+    if not cost:
+        return ""
+    low, high = (f"{c:,}".replace(",", "." if language == "it" else ",") for c in cost)
+    return f"{low}-{high} €" if language == "it" else f"€{low}-{high}"
+
+
+def date(value: dt.date, language: Language | str) -> str:
+    """A date in words: 2 dicembre 2027 / 2 December 2027."""
+    months = MONTHS_IT if language == "it" else MONTHS_EN
+    return f"{value.day} {months[value.month - 1]} {value.year}"
