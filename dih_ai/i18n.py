@@ -39,10 +39,7 @@ def phrase(key: str, language: Language | str, **values: Any) -> str:
 
 def number(value: float, language: Language | str, sign: bool = False) -> str:
     """A number as readers of `language` write it: 37.7 in English, 37,7 in Italian."""
-    if sign:
-        text = f"{value:+g}"
-    else:
-        text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    text = f"{value:+g}" if sign else str(int(value)) if float(value).is_integer() else f"{value:g}"
     return text.replace(".", ",") if language == "it" else text
 
 
