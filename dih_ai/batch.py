@@ -8,6 +8,7 @@ company ends with a status: drafted, already drafted, invalid input, or failed (
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -21,11 +22,14 @@ from pydantic import BaseModel, Field
 
 from dih_ai.assessment.load import LoadedAssessment, load_assessments
 from dih_ai.draft import RoadmapDraft, Usage
+from dih_ai.errors import InputError
+from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap
+from dih_ai.plan import check_dates
 from dih_ai.render import to_json, to_markdown
 from dih_ai.writers import Writer
 
-BATCH_FORMATS = ("json", "md", "html", "docx")
+BATCH_FORMATS = ("json", "md", "html", "docx", "pdf")
 Status = Literal["drafted", "already_drafted", "invalid_input", "failed"]
 
 
@@ -91,9 +95,9 @@ def _write_atomic(path: Path, content: str | bytes) -> None:
 def _render(draft: RoadmapDraft, fmt: str) -> str | bytes:
     if fmt == "md":
         return to_markdown(draft)
-    from dih_ai.documents import to_docx, to_html
+    from dih_ai.documents import to_docx, to_html, to_pdf
 
-    return to_html(draft) if fmt == "html" else to_docx(draft)
+    return {"html": to_html, "docx": to_docx, "pdf": to_pdf}[fmt](draft)
 
 
 def _already_drafted(path: Path, company_id: str) -> bool:
@@ -116,13 +120,16 @@ def run_batch(
     k: int = 5,
     language: str | None = None,
     on_start: Callable[[int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> BatchSummary:
     """Draft every assessment in `paths` into `out`, skipping those already drafted.
 
-    `formats`: any of json, md, html, docx; the JSON is always written, last (its presence
+    `formats`: any of json, md, html, docx, pdf; the JSON is always written, last (its presence
     marks a company done). `language` writes every draft in it instead of the assessment's.
     Without a `writer`, the environment chooses one (see `make_writer`). `on_start` gets the
-    number of companies (for a progress bar), `on_result` each company's result.
+    number of companies (for a progress bar), `on_result` each company's result. `as_of` is
+    the drafting date of every draft (default `$DIH_AI_AS_OF`, else today); an assessment
+    dated after it is invalid input.
     """
     from dih_ai.pipeline import make_writer
 
@@ -130,6 +137,7 @@ def run_batch(
     if unknown:
         raise ValueError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
     writer = writer or make_writer()
+    as_of = drafting_date(as_of)
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     loaded = load_assessments(paths)
@@ -168,8 +176,22 @@ def run_batch(
             )
         began = time.perf_counter()
         try:
+            check_dates(assessment, as_of, item.source)
+        except InputError as error:
+            return CompanyResult(
+                source=item.source,
+                company_id=assessment.company.id,
+                status="invalid_input",
+                message=str(error),
+            )
+        try:
             draft = draft_roadmap(
-                assessment, workspace, writer=writer, k=k, baseline=loaded.baseline_for(assessment)
+                assessment,
+                workspace,
+                writer=writer,
+                k=k,
+                baseline=loaded.baseline_for(assessment),
+                as_of=as_of,
             )
         except Exception as error:  # one company's failure never stops the batch
             return CompanyResult(

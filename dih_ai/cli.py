@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ class DraftFormat(StrEnum):
     md = "md"
     html = "html"
     docx = "docx"
+    pdf = "pdf"
     json = "json"
 
 
@@ -98,6 +100,24 @@ DryRunOpt = Annotated[
     ),
 ]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")]
+AsOfOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        envvar="DIH_AI_AS_OF",
+        formats=["%Y-%m-%d"],
+        help="Drafting date YYYY-MM-DD (default today): what is in force and which funding is "
+        "open are computed on it, never on the assessment date.",
+    ),
+]
+BrandingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--branding",
+        envvar="DIH_AI_BRANDING",
+        help="The hub's branding YAML (name, logo, colours, footer) for html, docx and pdf.",
+    ),
+]
 
 
 def _fail(error: DihAiError) -> None:
@@ -130,28 +150,38 @@ def _write(content: str | bytes, out: Path | None) -> None:
 
 def _check_out(fmt: DraftFormat, out: Path | None) -> None:
     """Refuse, before any work, an output that cannot be written."""
-    if fmt is DraftFormat.docx and out is None:
-        typer.echo("--format docx needs --out FILE.docx", err=True)
+    if fmt in (DraftFormat.docx, DraftFormat.pdf) and out is None:
+        typer.echo(f"--format {fmt.value} needs --out FILE.{fmt.value}", err=True)
         raise typer.Exit(2)
     if out is not None and out.is_dir():
         typer.echo(f"--out: {out}: is a folder; expected a file path", err=True)
         raise typer.Exit(2)
 
 
-def _emit(document, fmt: DraftFormat, out: Path | None) -> None:
+def _branding(path: Path | None):
+    """The hub's branding (the neutral one without a file); a bad file exits 2."""
+    from dih_ai.documents.branding import load_branding
+
+    try:
+        return load_branding(path)
+    except DihAiError as error:
+        _fail(error)
+
+
+def _emit(document, fmt: DraftFormat, out: Path | None, branding=None) -> None:
     """Write a draft or deep dive in the format asked, to a file or stdout (the caller ran
-    `_check_out` before doing the work)."""
+    `_check_out` and `_branding` before doing the work)."""
     from dih_ai.render import to_json, to_markdown
 
-    if fmt is DraftFormat.docx:
-        from dih_ai.documents import to_docx
+    if fmt in (DraftFormat.docx, DraftFormat.pdf, DraftFormat.html):
+        from dih_ai.documents import to_docx, to_html, to_pdf
 
-        _write(to_docx(document), out)
-        return
-    if fmt is DraftFormat.html:
-        from dih_ai.documents import to_html
-
-        _write(to_html(document), out)
+        render = {"docx": to_docx, "pdf": to_pdf, "html": to_html}[fmt.value]
+        try:
+            content = render(document, branding)
+        except DihAiError as error:
+            _fail(error)
+        _write(content, out)
         return
     _write(to_json(document) if fmt is DraftFormat.json else to_markdown(document), out)
 
@@ -195,14 +225,14 @@ def _settings(backend: Backend, model: str | None, base_url: str | None):
     return Settings(**values)
 
 
-def _dry_run(assessment, workspace, settings, k, baseline) -> None:
+def _dry_run(assessment, workspace, settings, k, baseline, as_of=None) -> None:
     from dih_ai.pipeline import prepare
     from dih_ai.writers.llm import LLMWriter
 
     if settings.resolved_backend() == "offline":
         typer.echo("offline writer: no model calls, no tokens, no cost")
         return
-    data, _ = prepare(assessment, workspace, k=k, baseline=baseline)
+    data, _ = prepare(assessment, workspace, k=k, baseline=baseline, as_of=as_of)
     writer = LLMWriter(settings)
     _print_calls(writer, writer.estimate(data))
 
@@ -229,14 +259,26 @@ def _print_calls(writer, calls) -> None:
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Assessment files or folders.")],
+    as_of: AsOfOpt = None,
 ) -> None:
-    """Check assessment files; print one line per problem (file: field: expected).
+    """Check assessment files; print one line per problem (file: field: expected). An
+    assessment dated after the drafting date (--as-of, default today) is a problem.
 
     Example: dih-ai validate assessments/
     """
     from dih_ai.assessment.load import load_assessments
+    from dih_ai.errors import InputError
+    from dih_ai.knowledge import drafting_date
+    from dih_ai.plan import check_dates
 
     result = load_assessments(paths)
+    day = drafting_date(as_of.date() if as_of else None)
+    for loaded in list(result.assessments):
+        try:
+            check_dates(loaded.assessment, day, loaded.source)
+        except InputError as error:
+            result.problems.extend(error.problems)
+            result.assessments.remove(loaded)
     for problem in result.problems:
         typer.echo(str(problem), err=True)
     typer.echo(f"{len(result.assessments)} valid, {len(result.problems)} problems", err=True)
@@ -247,15 +289,17 @@ def validate(
 def draft(
     path: Annotated[Path, typer.Argument(help="One assessment file.")],
     fmt: Annotated[
-        DraftFormat, typer.Option("--format", help="md, html, docx or json.")
+        DraftFormat, typer.Option("--format", help="md, html, docx, pdf or json.")
     ] = DraftFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
+    branding: BrandingOpt = None,
     k: Annotated[int, typer.Option("--k", min=0, max=20, help="Cases to retrieve.")] = 5,
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="The same company's earlier (T0) assessment file."),
     ] = None,
     lang: LangOpt = None,
+    as_of: AsOfOpt = None,
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -264,31 +308,40 @@ def draft(
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
 ) -> None:
-    """Draft the AI sections for one assessment.
+    """Draft the AI sections for one assessment, on the drafting date (--as-of, default today).
 
     Examples:
       dih-ai draft meccanica.yaml --format json --out out/meccanica.json
+      dih-ai draft meccanica.yaml --as-of 2026-12-03
+      dih-ai draft meccanica.yaml --format pdf --branding hub/branding.yaml --out m.pdf
       dih-ai draft meccanica.yaml --backend openai --model gpt-4o-mini --dry-run
       dih-ai draft meccanica.yaml --base-url http://127.0.0.1:8080/v1 --model local
     """
     from dih_ai.assessment.load import load_assessment
+    from dih_ai.knowledge import drafting_date
     from dih_ai.pipeline import draft_roadmap
+    from dih_ai.plan import check_dates
 
     _check_out(fmt, out)
+    brand = _branding(branding)
     try:
         assessment = load_assessment(path)
         if lang is not None:
             assessment = assessment.model_copy(update={"language": lang.value})
         before = load_assessment(baseline) if baseline else None
+        day = drafting_date(as_of.date() if as_of else None)
+        check_dates(assessment, day, str(path))
         settings = _settings(backend, model, base_url)
         workspace = _workspace(corpus, index_dir, chroma_url)
         if dry_run:
-            _dry_run(assessment, workspace, settings, k, before)
+            _dry_run(assessment, workspace, settings, k, before, day)
             return
-        result = draft_roadmap(assessment, workspace, k=k, baseline=before, settings=settings)
+        result = draft_roadmap(
+            assessment, workspace, k=k, baseline=before, settings=settings, as_of=day
+        )
     except DihAiError as error:
         _fail(error)
-    _emit(result, fmt, out)
+    _emit(result, fmt, out, brand)
 
 
 @app.command()
@@ -299,10 +352,12 @@ def batch(
         list[DraftFormat] | None,
         typer.Option(
             "--format",
-            help="md, html or docx, repeatable (default md); the JSON is always written.",
+            help="md, html, docx or pdf, repeatable (default md); the JSON is always written. "
+            "DIH_AI_BRANDING names the hub's branding file.",
         ),
     ] = None,
     lang: LangOpt = None,
+    as_of: AsOfOpt = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     backend: BackendOpt = Backend.auto,
     model: ModelOpt = None,
@@ -358,6 +413,7 @@ def batch(
             formats=("json", *(f.value for f in formats or [DraftFormat.md])),
             language=lang.value if lang else None,
             on_start=on_start,
+            as_of=as_of.date() if as_of else None,
         )
     if sys.stderr.isatty():  # the bar has gone: now the problems, one line each
         for result in summary.results:
@@ -453,9 +509,10 @@ def deep_dive_command(
         str, typer.Argument(metavar="INITIATIVE_ID", help="e.g. uc-predictive-maintenance.")
     ],
     fmt: Annotated[
-        DraftFormat, typer.Option("--format", help="md, html, docx or json.")
+        DraftFormat, typer.Option("--format", help="md, html, docx, pdf or json.")
     ] = DraftFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
+    branding: BrandingOpt = None,
     assessment_path: Annotated[
         Path | None,
         typer.Option(
@@ -497,6 +554,7 @@ def deep_dive_command(
     from dih_ai.errors import Problem
 
     _check_out(fmt, out)
+    brand = _branding(branding)
     try:
         try:
             begin = dt.date.fromisoformat(start) if start else None
@@ -542,7 +600,41 @@ def deep_dive_command(
         )
     except DihAiError as error:
         _fail(error)
-    _emit(result, fmt, out)
+    _emit(result, fmt, out, brand)
+
+
+@app.command()
+def facts(
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+) -> None:
+    """List the dated facts the drafts rely on (AI Act milestones, funding calls, the DMA
+    questionnaire, model prices) with their source, check date and review date; warn about
+    those past their review date on --as-of (default today). Exit 0 even when some are due:
+    a due fact is a reminder to the hub, not an error.
+
+    Examples:
+      dih-ai facts
+      dih-ai facts --as-of 2027-07-01 --format json
+    """
+    from dih_ai.knowledge import drafting_date, list_facts
+
+    day = drafting_date(as_of.date() if as_of else None)
+    listed = list_facts(day)
+    if fmt == ListFormat.json:
+        typer.echo(json.dumps([f.model_dump(mode="json") for f in listed], indent=2))
+    else:
+        for fact in listed:
+            typer.echo(fact.line)
+    due = [f for f in listed if f.status != "ok"]
+    for fact in due:
+        typer.echo(
+            f"warning: {fact.file}: {fact.id}: review was due on {fact.review_by}"
+            if fact.status == "review_due"
+            else f"warning: {fact.file}: {fact.id}: no checked_on date",
+            err=True,
+        )
+    typer.echo(f"{len(listed)} facts, {len(due)} due for review on {day}", err=True)
 
 
 @app.command()

@@ -98,7 +98,7 @@ def knowledge_as_of(files: tuple[str, ...] = DRAFT_FILES) -> dt.date:
 def drafting_date(value: dt.date | str | None = None) -> dt.date:
     """The drafting date `as_of`: `value` when given, else `$DIH_AI_AS_OF`, else today."""
     if value:
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     env = os.environ.get("DIH_AI_AS_OF")
     return dt.date.fromisoformat(env) if env else dt.date.today()
 

@@ -18,6 +18,11 @@ os.environ.pop("DIH_AI_INDEX_DIR", None)
 os.environ.pop("DIH_AI_CHROMA_URL", None)
 os.environ.pop("TIKTOKEN_CACHE_DIR", None)
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# Tests pin the drafting date: no test may start failing because the calendar moved (which
+# funding is open, which AI Act duties apply). Tests of the date itself pass --as-of.
+TEST_AS_OF = "2026-12-03"
+os.environ["DIH_AI_AS_OF"] = TEST_AS_OF
+os.environ.pop("DIH_AI_DATA_DIR", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "assessments"

@@ -24,6 +24,8 @@ from dih_ai.corpus import corpus_hash
 from dih_ai.draft import Initiative, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import CASE_CITATION, numbers_in
+from dih_ai.knowledge import drafting_date
+from dih_ai.matching import quote
 from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Writer
@@ -40,6 +42,7 @@ class Reference(BaseModel):
     sections: list[Section]
     initiatives: list[Initiative]
     citations: list[dict[str, Any]] = Field(default_factory=list)
+    generated_by: dict[str, Any] = Field(default_factory=dict)
 
 
 class ReferenceCase(BaseModel):
@@ -76,6 +79,7 @@ class CaseScores(BaseModel):
     latency_s: float
     judge: dict[str, float] | None = None
     warnings: int = 0
+    goal_coverage: float = 1.0
 
 
 METRICS = [
@@ -93,6 +97,7 @@ METRICS = [
     "case_sentences_cited",
     "rouge_l",
     "embedding_similarity",
+    "goal_coverage",
 ]
 COST_METRICS = ["prompt_tokens", "completion_tokens", "llm_calls", "cost_usd", "latency_s"]
 
@@ -288,6 +293,35 @@ def _similarity(draft: RoadmapDraft, reference: Reference, embedder: Any) -> flo
     return round(float(np.mean(np.sum(a * b, axis=1))), 4)
 
 
+def goal_coverage(draft: RoadmapDraft, goals: list[str]) -> float:
+    """Share of the stated goals some initiative says it answers (its reason quotes the
+    goal); 1.0 when the company stated none."""
+    if not goals:
+        return 1.0
+    reasons = " ".join(i.why or "" for i in draft.initiatives)
+    return round(sum(f"«{quote(g)}»" in reasons for g in goals) / len(goals), 4)
+
+
+def draft_sentences(draft: RoadmapDraft) -> set[str]:
+    """The draft's sentences and lines longer than 40 characters (table rows included)."""
+    text = "\n".join(s.markdown for s in draft.sections)
+    parts = re.split(r"(?<=[.!?])\s+|\n", text)
+    return {p.strip() for p in parts if len(p.strip()) > 40}
+
+
+def identical_sentences(drafts: list[RoadmapDraft]) -> float:
+    """Mean, over pairs of drafts in the same language, of the share of sentences one draft
+    shares word for word with the other (of the shorter draft): text written for no one."""
+    shares = []
+    for n, a in enumerate(drafts):
+        for b in drafts[n + 1 :]:
+            if a.language != b.language:
+                continue
+            sa, sb = draft_sentences(a), draft_sentences(b)
+            shares.append(len(sa & sb) / max(1, min(len(sa), len(sb))))
+    return round(sum(shares) / len(shares), 4) if shares else 0.0
+
+
 def score_case(
     name: str,
     draft: RoadmapDraft,
@@ -295,8 +329,10 @@ def score_case(
     workspace: Workspace,
     latency_s: float,
     judge: dict[str, float] | None = None,
+    goals: list[str] | None = None,
 ) -> CaseScores:
-    """Every metric of one draft against its reference."""
+    """Every metric of one draft against its reference (`goals`: the company's stated
+    goals, for goal coverage)."""
     pairs = match_initiatives(draft.initiatives, reference.initiatives)
     p = len(pairs) / len(draft.initiatives) if draft.initiatives else 0.0
     r = len(pairs) / len(reference.initiatives) if reference.initiatives else 0.0
@@ -309,6 +345,7 @@ def score_case(
     )
     resolve, figures, case_cited = _grounding(draft, workspace)
     return CaseScores(
+        goal_coverage=goal_coverage(draft, goals or []),
         name=name,
         language=draft.language,
         structure=_structure(draft),
@@ -350,7 +387,9 @@ def evaluate_drafts(
     judge: Any = None,
     on_case: Callable[[int, int], None] | None = None,
 ) -> EvalRun:
-    """Draft every reference case with `writer` and score it. Defaults: the bundled
+    """Draft every reference case with `writer` and score it, on the reference's own drafting
+    date (`generated_by.as_of`) and with its earlier assessment (`baseline.yaml`) when the
+    folder has one. Defaults: the bundled
     `evals/references`, the bundled corpus, the writer the environment chooses.
     `on_case(done, total)` is called after each case (for a progress bar)."""
     from dih_ai.pipeline import make_writer
@@ -362,19 +401,33 @@ def evaluate_drafts(
     references = load_references(cases_folder)
     scores: list[CaseScores] = []
     draft: RoadmapDraft | None = None
+    drafts: list[RoadmapDraft] = []
     for case in references:
-        assessment = load_assessment(_assessment_path(Path(case.folder)))
+        folder = Path(case.folder)
+        assessment = load_assessment(_assessment_path(folder))
+        baseline = (
+            load_assessment(folder / "baseline.yaml")
+            if (folder / "baseline.yaml").exists()
+            else None
+        )
+        as_of = drafting_date(case.reference.generated_by.get("as_of"))
         start = time.perf_counter()
-        draft = draft_roadmap(assessment, workspace, writer=writer)
+        draft = draft_roadmap(assessment, workspace, writer=writer, baseline=baseline, as_of=as_of)
         latency = time.perf_counter() - start
+        drafts.append(draft)
         verdict = judge.score(draft, case.reference) if judge else None
-        scores.append(score_case(case.name, draft, case.reference, workspace, latency, verdict))
+        scores.append(
+            score_case(
+                case.name, draft, case.reference, workspace, latency, verdict, assessment.goals
+            )
+        )
         if on_case:
             on_case(len(scores), len(references))
     mean = {
         m: round(sum(getattr(s, m) for s in scores) / len(scores), 4)
         for m in METRICS + COST_METRICS
     }
+    mean["identical_sentences"] = identical_sentences(drafts)
     if judge:
         for key in ("faithfulness", "specificity", "actionability"):
             mean[f"judge_{key}"] = round(
