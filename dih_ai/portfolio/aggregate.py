@@ -21,13 +21,29 @@ from dih_ai.portfolio.cells import (
     Stats,
     protect_partition,
 )
+from dih_ai.portfolio.fields import (
+    HORIZONS,
+    data_file,
+    dma_band,
+    dma_overall,
+    dma_scores,
+    english,
+    funding_items,
+    funding_names,
+    gates,
+    grant,
+    initiatives,
+    label,
+    metric_label,
+    names,
+    range_eur,
+    touches_staff,
+    use_case_label,
+)
 from dih_ai.portfolio.load import DraftRecord, Loaded, Skipped
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
 
-HORIZONS = ("0-6m", "6-18m", "18-36m")
 STAGES = ("T0", "T1", "T2")
-GRANT_KEYS = ("grant_eur", "estimated_grant_eur", "grant_estimate_eur", "grant")
-NET_KEYS = ("net_cost_eur", "estimated_net_cost_eur", "net_eur")
 
 
 @dataclass
@@ -87,153 +103,6 @@ def _stage_rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else -1
 
 
-def _data(name: str) -> dict[str, Any]:
-    from dih_ai.resources import load_data
-
-    try:
-        data = load_data(name)
-    except OSError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _en(value: Any, default: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get("en") or value.get("it") or default)
-    return str(value) if value else default
-
-
-def metric_label(metric: str) -> str:
-    """The English name of a metric (dma.x, data.x, cyber.x)."""
-    entry = _data("readiness.yaml").get("labels", {}).get(metric)
-    return _en(entry, metric.split(".", 1)[-1].replace("_", " "))
-
-
-def use_case_label(use_case: str) -> str:
-    """The English title of a catalogue use case."""
-    spec = _data("use_cases.yaml").get("use_cases", {}).get(use_case) or {}
-    return _en(spec.get("title"), use_case.replace("_", " "))
-
-
-def _label(group: str, key: str) -> str:
-    return _en(_data("labels.yaml").get(group, {}).get(key), key.replace("_", " "))
-
-
-def _funding_names() -> dict[str, str]:
-    entries = _data("funding.yaml").get("funding") or []
-    return {e["id"]: _en(e.get("name"), e["id"]) for e in entries if isinstance(e, dict)}
-
-
-def dma_scores(record: DraftRecord) -> dict[str, float]:
-    """The six DMA scores of a draft: from its assessment, else from the draft's readiness."""
-    if record.assessment is not None:
-        return {k: float(v) for k, v in record.assessment.dma.scores.model_dump().items()}
-    scores = (record.data.get("readiness") or {}).get("dma_scores") or {}
-    return {k: float(scores[k]) for k in DMA_DIMENSIONS if isinstance(scores.get(k), int | float)}
-
-
-def dma_overall(record: DraftRecord) -> float | None:
-    """The overall DMA score (mean of the six dimensions)."""
-    scores = dma_scores(record)
-    if len(scores) == len(DMA_DIMENSIONS):
-        return round(sum(scores.values()) / len(scores), 1)
-    value = (record.data.get("readiness") or {}).get("dma_overall")
-    return float(value) if isinstance(value, int | float) else None
-
-
-def dma_band(record: DraftRecord) -> str | None:
-    """The DMA band id (from the draft, else computed from the overall score)."""
-    band = (record.data.get("readiness") or {}).get("dma_band")
-    if isinstance(band, str):
-        return band
-    overall = dma_overall(record)
-    if overall is None:
-        return None
-    from dih_ai.analysis import dma_band as band_of
-
-    return band_of(overall)
-
-
-def gates(record: DraftRecord) -> dict[str, bool]:
-    """Gate id -> passed, from the draft's readiness."""
-    out: dict[str, bool] = {}
-    for gate in (record.data.get("readiness") or {}).get("gates") or []:
-        if isinstance(gate, dict) and isinstance(gate.get("id"), str):
-            out[gate["id"]] = bool(gate.get("passed"))
-    return out
-
-
-def initiatives(record: DraftRecord) -> list[dict[str, Any]]:
-    """The draft's initiatives (objects)."""
-    return [i for i in record.data.get("initiatives") or [] if isinstance(i, dict)]
-
-
-def _range(value: Any) -> tuple[float, float] | None:
-    """A euro figure as (low, high): a number, [low, high] or {low/min, high/max}."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value), float(value)
-    if (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    ):
-        return float(value[0]), float(value[1])
-    if isinstance(value, dict):
-        low = value.get("low", value.get("min"))
-        high = value.get("high", value.get("max"))
-        if isinstance(low, int | float) and isinstance(high, int | float):
-            return float(low), float(high)
-    return None
-
-
-def _first(item: dict[str, Any], keys: tuple[str, ...]) -> tuple[float, float] | None:
-    for key in keys:
-        if key in item:
-            found = _range(item[key])
-            if found:
-                return found
-    return None
-
-
-def funding_items(initiative: dict[str, Any]) -> list[dict[str, Any]]:
-    """An initiative's funding as objects with an `id` (plain ids become {"id": ...})."""
-    out = []
-    for item in initiative.get("funding") or []:
-        if isinstance(item, str):
-            out.append({"id": item})
-        elif isinstance(item, dict) and isinstance(item.get("id"), str):
-            out.append(item)
-    return out
-
-
-def grant(initiative: dict[str, Any]) -> tuple[float, float] | None:
-    """The initiative's estimated grant, when the draft carries one (per measure or in all)."""
-    total = _first(initiative, GRANT_KEYS)
-    if total:
-        return total
-    parts = [g for g in (_first(f, GRANT_KEYS) for f in funding_items(initiative)) if g]
-    if not parts:
-        return None
-    return sum(p[0] for p in parts), sum(p[1] for p in parts)
-
-
-def touches_staff(initiative: dict[str, Any]) -> bool:
-    """Whether the worker-monitoring conditions apply: the initiative says so, else its
-    catalogue use case is marked `touches_staff` (or its AI Act condition names workers)."""
-    if isinstance(initiative.get("touches_staff"), bool):
-        return initiative["touches_staff"]
-    use_case = initiative.get("use_case")
-    if not use_case:
-        return False
-    spec = _data("use_cases.yaml").get("use_cases", {}).get(use_case) or {}
-    if isinstance(spec.get("touches_staff"), bool):
-        return spec["touches_staff"]
-    raised = _en((spec.get("ai_act") or {}).get("raised_when"), "")
-    return "worker" in raised.lower()
-
-
 def _counts(values: list[str], order: list[str] | None = None) -> list[tuple[str, Count]]:
     counter = Counter(values)
     keys = order or sorted(counter, key=lambda k: (-counter[k], k))
@@ -258,10 +127,6 @@ def _distribution(
         for k, c in _counts(values, order)
     ]
     return Figure(fid, title, how, [head, "companies", "share"], rows, chart="bar", partition=True)
-
-
-def _names(group: str) -> dict[str, str]:
-    return {k: _en(v, k) for k, v in (_data("labels.yaml").get(group) or {}).items()}
 
 
 def build(loaded: Loaded, made_on: dt.date | None = None) -> Portfolio:
@@ -325,7 +190,7 @@ def _counts_figures(p: Portfolio) -> list[Figure]:
     ):
         values = [_profile_value(c, attr) for c in p.companies]
         how = "each company once, from its latest assessment"
-        figures.append(_distribution(fid, title, how, head, values, _names(group)))
+        figures.append(_distribution(fid, title, how, head, values, names(group)))
     figures.append(_throughput(p))
     return figures
 
@@ -378,9 +243,11 @@ def _current(p: Portfolio) -> list[DraftRecord]:
 
 def _dma_figures(p: Portfolio) -> list[Figure]:
     current = _current(p)
-    band_order = [b["id"] for b in _data("readiness.yaml").get("dma_bands", [])]
+    band_order = [b["id"] for b in data_file("readiness.yaml").get("dma_bands", [])]
     bands = [dma_band(r) or "unknown" for r in current]
-    band_names = {b["id"]: _en(b, b["id"]) for b in _data("readiness.yaml").get("dma_bands", [])}
+    band_names = {
+        b["id"]: english(b, b["id"]) for b in data_file("readiness.yaml").get("dma_bands", [])
+    }
     band_fig = _distribution(
         "dma_bands",
         "DMA bands (latest assessment)",
@@ -413,8 +280,8 @@ def _dma_figures(p: Portfolio) -> list[Figure]:
 def _readiness_figures(p: Portfolio) -> list[Figure]:
     current = _current(p)
     titles = {
-        gid: _en(spec.get("title"), gid)
-        for gid, spec in (_data("readiness.yaml").get("gates") or {}).items()
+        gid: english(spec.get("title"), gid)
+        for gid, spec in (data_file("readiness.yaml").get("gates") or {}).items()
     }
     gate_ids = list(titles)
     for r in current:
@@ -481,7 +348,7 @@ def _ai_figures(p: Portfolio) -> list[Figure]:
     rows = []
     for sector in sectors:
         members = [c for c in p.companies if _profile_value(c, "sector") == sector]
-        row: list[Any] = [Label(_names("sectors").get(sector, sector)), Count(len(members))]
+        row: list[Any] = [Label(names("sectors").get(sector, sector)), Count(len(members))]
         for uc in order:
             having = sum(any(i.get("use_case") == uc for i in per_company[c.id]) for c in members)
             row.append(Count(having, base=len(members)))
@@ -502,7 +369,7 @@ def _ai_figures(p: Portfolio) -> list[Figure]:
         uc = sum(1 for _, i in on if i.get("use_case"))
         horizon_rows.append(
             [
-                Label(_label("horizons", horizon)),
+                Label(label("horizons", horizon)),
                 Count(len(on), base=len(holders)),
                 Count(uc, base=len(holders)),
                 Count(len(on) - uc, base=len(holders)),
@@ -549,14 +416,14 @@ def _ai_figures(p: Portfolio) -> list[Figure]:
 
 def _money_figures(p: Portfolio) -> list[Figure]:
     per_company = {c.id: initiatives(c.latest) for c in p.companies}
-    with_cost = sum(1 for its in per_company.values() for i in its if _range(i.get("cost_eur")))
+    with_cost = sum(1 for its in per_company.values() for i in its if range_eur(i.get("cost_eur")))
     with_grant = sum(1 for its in per_company.values() for i in its if grant(i))
     if not with_cost:
         p.notes.append("investment: the drafts carry no cost_eur; the money figures are left out")
     if not with_grant:
         p.notes.append(
-            "grants: these drafts carry no grant estimates (older drafts); the grant columns "
-            "are left out"
+            "funding: these drafts carry no funding estimates (funding_estimate_eur, drafts of "
+            "earlier versions); the estimated funding and net cost columns are left out"
         )
 
     def money(pairs: list[tuple[str, dict[str, Any]]], of: Any) -> Money:
@@ -568,52 +435,59 @@ def _money_figures(p: Portfolio) -> list[Figure]:
         )
 
     def cost(i: dict[str, Any]) -> tuple[float, float] | None:
-        return _range(i.get("cost_eur"))
+        return range_eur(i.get("cost_eur"))
 
-    columns_extra = ["estimated grants"] if with_grant else []
-    horizon_rows = []
-    for horizon in HORIZONS:
-        pairs = [
-            (cid, i) for cid, its in per_company.items() for i in its if i.get("horizon") == horizon
-        ]
-        row: list[Any] = [Label(_label("horizons", horizon)), money(pairs, cost)]
-        if with_grant:
-            row.append(money(pairs, grant))
-        horizon_rows.append(row)
+    def net(i: dict[str, Any]) -> tuple[float, float] | None:
+        spend, funds = cost(i), grant(i) or (0.0, 0.0)
+        return (spend[0] - funds[0], spend[1] - funds[1]) if spend else None
+
+    extra = ["estimated funding", "net cost"] if with_grant else []
+
+    def row_of(name: str, pairs: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        row: list[Any] = [Label(name), money(pairs, cost)]
+        return row + ([money(pairs, grant), money(pairs, net)] if with_grant else [])
+
     all_pairs = [(cid, i) for cid, its in per_company.items() for i in its]
-    total: list[Any] = [Label("all horizons"), money(all_pairs, cost)]
-    if with_grant:
-        total.append(money(all_pairs, grant))
-    horizon_rows.append(total)
+    horizon_rows = [
+        row_of(label("horizons", h), [(c, i) for c, i in all_pairs if i.get("horizon") == h])
+        for h in HORIZONS
+    ]
+    horizon_rows.append(row_of("all horizons", all_pairs))
     by_horizon = Figure(
         "money_by_horizon",
         "Estimated investment by horizon",
         "sum of the initiatives' typical cost ranges (cost_eur, low-high)"
-        + (" and of their estimated grants" if with_grant else ""),
-        ["horizon", "investment", *columns_extra],
+        + (
+            ", of their estimated funding (grants, tax and loan benefits: funding_estimate_eur) "
+            "and the net cost (cost less funding)"
+            if with_grant
+            else ""
+        ),
+        ["horizon", "investment", *extra],
         horizon_rows,
         chart="money",
     )
-    names = _funding_names()
+    names = funding_names()
     measures: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for cid, i in all_pairs:
         for item in funding_items(i):
-            measures.setdefault(item["id"], []).append((cid, {**i, "_funding": item}))
+            measures.setdefault(item["id"], []).append((cid, i))
     measure_rows = []
-    for mid, pairs in sorted(measures.items(), key=lambda kv: -len(kv[1])):
+    for mid, pairs in sorted(measures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         companies = {cid for cid, _ in pairs}
         row = [Label(names.get(mid, mid)), Count(len(pairs), base=len(companies))]
-        row.append(Count(len(companies)))
-        row.append(money(pairs, cost))
+        row += [Count(len(companies)), money(pairs, cost)]
         if with_grant:
-            row.append(money(pairs, lambda i: _first(i["_funding"], GRANT_KEYS) or grant(i)))
+            row.append(money(pairs, grant))
         measure_rows.append(row)
     by_measure = Figure(
         "money_by_measure",
         "Funding measures proposed",
-        "initiatives naming the measure, their companies and the cost of those initiatives (an "
-        "initiative naming two measures counts under both)",
-        ["measure", "initiatives", "companies", "investment", *columns_extra],
+        "initiatives naming the measure, their companies and the cost of those initiatives"
+        + (" and their estimated funding (from all their measures)" if with_grant else "")
+        + "; an initiative naming two measures counts under both",
+        ["measure", "initiatives", "companies", "investment"]
+        + (["their estimated funding"] if with_grant else []),
         measure_rows,
     )
     return [by_horizon, by_measure]

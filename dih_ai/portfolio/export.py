@@ -7,17 +7,16 @@ import csv
 import io
 from typing import Any
 
-from dih_ai.portfolio.aggregate import (
+from dih_ai.portfolio.aggregate import Portfolio, pairs
+from dih_ai.portfolio.fields import (
     HORIZONS,
-    Portfolio,
-    _range,
     dma_band,
     dma_overall,
     dma_scores,
     gates,
     grant,
     initiatives,
-    pairs,
+    range_eur,
     touches_staff,
 )
 from dih_ai.portfolio.render import row_texts
@@ -40,7 +39,7 @@ def company_table(
     columns += [f"initiatives_{h}" for h in HORIZONS]
     columns += ["ai_act_art50", "ai_act_high_risk", "worker_conditions"]
     columns += ["investment_low_eur", "investment_high_eur"]
-    columns += ["grants_low_eur", "grants_high_eur"] if with_grant else []
+    columns += ["funding_estimate_low_eur", "funding_estimate_high_eur"] if with_grant else []
     columns += ["dma_change_t0_t1_overall", *(f"dma_change_t0_t1_{d}" for d in DMA_DIMENSIONS)]
     rows: list[list[Any]] = []
     for c in portfolio.companies:
@@ -48,7 +47,7 @@ def company_table(
         readiness = latest.data.get("readiness") or {}
         items = initiatives(latest)
         scores = dma_scores(latest)
-        costs = [r for r in (_range(i.get("cost_eur")) for i in items) if r]
+        costs = [r for r in (range_eur(i.get("cost_eur")) for i in items) if r]
         grants = [g for g in (grant(i) for i in items) if g]
         change = changes.get(c.id) or {}
         row: list[Any] = [c.id]

@@ -9,15 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from dih_ai import __version__
-from dih_ai.portfolio.aggregate import (
-    Figure,
-    Portfolio,
-    dma_band,
-    dma_overall,
-    initiatives,
-    pairs,
-)
+from dih_ai.portfolio.aggregate import Figure, Portfolio, pairs
 from dih_ai.portfolio.cells import HIDDEN, MIN_CELL, SMALL, Cell, Count, Label, Stats
+from dih_ai.portfolio.fields import dma_band, dma_overall, initiatives
 
 
 def row_texts(row: list[Any], shareable: bool) -> list[str]:
