@@ -57,6 +57,7 @@ class SyncReport:
     rebuilt_because: str | None = None
     dropped_unfinished: list[str] = field(default_factory=list)
     build: str | None = None  # the collection published by this sync, if any
+    corpus: Corpus | None = field(default=None, repr=False)  # the corpus it indexed
 
     def summary(self) -> str:
         """One line for people."""
@@ -133,6 +134,32 @@ def _case_of(chunk_id: str) -> str:
     return chunk_id.split("#", 1)[0]
 
 
+def _latest(corpus: Corpus) -> Corpus:
+    """`corpus` as its folder holds it now (the given one if a file there does not load).
+    Files are only hashed when nothing changed: parsing is for a folder that did."""
+    import hashlib
+
+    from dih_ai.corpus import load_corpus
+
+    root = corpus.root
+    if root is None or not root.is_dir() or corpus.problems:
+        return corpus
+    try:
+        on_disk = {
+            f"corpus/{p.relative_to(root).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()[
+                :16
+            ]
+            for p in root.rglob("*.md")
+            if p.name.lower() != "readme.md"
+        }
+    except OSError:
+        return corpus
+    if on_disk == {c.path: c.content_hash for c in corpus.cases.values()}:
+        return corpus
+    again = load_corpus(root)
+    return corpus if again.problems else again
+
+
 class CaseIndex:
     """A Chroma collection of case-study chunks, kept in step with a corpus."""
 
@@ -157,11 +184,13 @@ class CaseIndex:
         self.collection_name = collection
         env = os.environ.get("DIH_AI_INDEX_RETRY_S")
         # how long transient errors (a busy SQLite file, a server restarting) are retried
-        self.retry_s = retry_s if retry_s is not None else float(env) if env else 30.0
+        default = 30.0 if url else 10.0
+        self.retry_s = retry_s if retry_s is not None else float(env) if env else default
         self._client: Any = None
         self._build: Any = None  # the published build being read (a chromadb collection)
         self._count: int | None = None  # its chunk count (a build never changes)
         self._lease: ServerLease | None = None
+        self.batch_size = 64  # chunks embedded and written per call
 
     # -- connection ---------------------------------------------------------------------
     @property
@@ -389,28 +418,29 @@ class CaseIndex:
         on_progress: Callable[[int, int], None] | None = None,
         *,
         wait_s: float = DRAFT_WAIT_S,
-    ) -> list[str]:
+    ) -> tuple[Corpus, list[str]]:
         """For a reader (a draft): sync only when the index differs from `corpus`.
 
         A stale index is brought in step if the lock comes within `wait_s`; otherwise it is
         read as it is and the returned warning says how stale. With no usable index at all
-        this waits for the writer (`WRITE_WAIT_S`), then builds it if still needed."""
+        this waits for the writer (`WRITE_WAIT_S`), then builds it if still needed.
+        Returns the corpus the index now holds (re-read under the lock) and the warnings."""
         state = self.staleness(corpus)
         if state.fresh:
-            return []
+            return corpus, []
         try:
-            self.sync(
+            report = self.sync(
                 corpus, on_progress, wait_s=wait_s if state.unusable is None else WRITE_WAIT_S
             )
         except LockTimeout:
             if state.unusable is not None:
                 raise
-            return [
+            return corpus, [
                 f"the case index at {self.where} is behind the corpus ({state.describe()}); "
                 "another process is writing it, so this draft reads it as it is; "
                 "run `dih-ai index` to bring it in step"
             ]
-        return []
+        return report.corpus or corpus, []
 
     # -- writing (under the lock) -------------------------------------------------------
     @contextlib.contextmanager
@@ -438,10 +468,13 @@ class CaseIndex:
         """Bring the index in step with `corpus`, embedding only what changed.
 
         Takes the index lock (waits up to `wait_s` for another writer, else `LockTimeout`).
+        The corpus is read again from its folder once the lock is held, so a writer that
+        loaded it earlier never puts back an older version than the one on disk.
         `on_progress(done, total)` is called as chunks are embedded (for a progress bar)."""
         report = SyncReport()
         with self._locked(wait_s):
             self.refresh()
+            corpus = report.corpus = _latest(corpus)
             try:
                 self._sync(corpus, report, on_progress)
             except (ConfigError, IndexError_):
@@ -493,20 +526,19 @@ class CaseIndex:
             n for n in names if n.startswith(f"{base}.build-") and n not in (current_name, previous)
         ]
         legacy = base if current_name is None and base in names else None  # format 1
-        source, reason = self._current_for_writing(current_name or legacy, names)
-        indexed = self._retry(lambda: self._hashes(source), "read") if source else {}
+        source, reason, indexed = self._current_for_writing(current_name or legacy, names)
         self._compare(corpus, indexed, report)
         if current_name and reason:
             report.rebuilt_because = report.rebuilt_because or reason
         if current_name and not reason and not (report.added or report.updated or report.removed):
             self._drop(unfinished, report.dropped_unfinished)  # nothing to write: tidy up
             return
-        sources = [source] if source else []
+        sources = [(source, indexed)] if source else []
         for name in unfinished:  # a killed build's vectors are as good as any: reuse them
             with contextlib.suppress(Exception):
                 build = client.get_collection(name)
                 if self._mismatch(build) is None:
-                    sources.append(build)
+                    sources.append((build, self._hashes(build)))
         generation = int(pointer.get("generation", 0)) + 1
         new = self._write_build(corpus, sources, generation, report, on_progress)
         if self._lease is not None and self._lease.lost:
@@ -519,25 +551,27 @@ class CaseIndex:
         if previous and previous not in (current_name, new):
             self._drop([previous], [])  # superseded twice: no reader should hold it now
 
-    def _current_for_writing(self, name: str | None, names: list[str]) -> tuple[Any, str | None]:
-        """The build to copy from, and why to start afresh: decided under the lock."""
+    def _current_for_writing(
+        self, name: str | None, names: list[str]
+    ) -> tuple[Any, str | None, dict[str, str]]:
+        """The build to copy from, why to start afresh (decided under the lock), its hashes."""
         if name is None:
-            return None, None
+            return None, None, {}
         if name not in names:
-            return None, f"collection {name} is missing"
+            return None, f"collection {name} is missing", {}
         try:
             build = self._retry(lambda: self.client().get_collection(name), "read the build")
-            self._retry(lambda: self._hashes(build), "read the build")
+            hashes = self._retry(lambda: self._hashes(build), "read the build")
         except IndexError_ as exc:
             self._retry(self.client().heartbeat, "reach the index")  # a network error stops here
-            return None, f"collection {name} unreadable, confirmed under the lock: {exc}"
+            return None, f"collection {name} unreadable, confirmed under the lock: {exc}", {}
         mismatch = self._mismatch(build)  # a format-1 index: its vectors are reused as they are
-        return (None, mismatch) if mismatch else (build, None)
+        return (None, mismatch, {}) if mismatch else (build, None, hashes)
 
     def _write_build(
         self,
         corpus: Corpus,
-        sources: list[Any],
+        sources: list[tuple[Any, dict[str, str]]],
         generation: int,
         report: SyncReport,
         on_progress: Callable[[int, int], None] | None = None,
@@ -547,8 +581,7 @@ class CaseIndex:
         meta = {**self._expected_metadata(), "state": "building", "started_at": _now()}
         build = self._retry(lambda: client.create_collection(name, metadata=meta), "create")
         wanted = {c.id: c for case in corpus.cases.values() for c in chunks(case)}
-        for source in sources:
-            have = self._retry(lambda s=source: self._hashes(s), "read")
+        for source, have in sources:
             ids = [
                 i
                 for i, h in have.items()
@@ -563,8 +596,8 @@ class CaseIndex:
                 self._put(build, items, list(got["embeddings"]))
                 report.chunks_copied += len(items)
         todo = list(wanted.values())
-        for start in range(0, len(todo), 64):
-            batch = todo[start : start + 64]
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start : start + self.batch_size]
             self._put(build, batch, self.embedder.embed_documents([c.text for c in batch]))
             report.chunks_embedded += len(batch)
             if on_progress:
@@ -575,15 +608,19 @@ class CaseIndex:
         return name
 
     def _put(self, build: Any, items: list[Chunk], vectors: list[Any]) -> None:
-        self._retry(
-            lambda: build.upsert(
+        tries: list[int] = []
+
+        def write() -> None:  # `add` (faster) into the fresh build; `upsert` when retrying
+            method = build.upsert if tries else build.add
+            tries.append(1)
+            method(
                 ids=[c.id for c in items],
                 embeddings=[list(map(float, v)) for v in vectors],
                 documents=[c.text for c in items],
                 metadatas=[c.metadata for c in items],
-            ),
-            "write the build",
-        )
+            )
+
+        self._retry(write, "write the build")
 
     def _publish(self, new: str, previous: str | None, generation: int) -> None:
         """Switch the pointer to `new`: one metadata write, atomic for every reader."""

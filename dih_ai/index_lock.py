@@ -22,7 +22,8 @@ from typing import Any
 from dih_ai.errors import IndexError_
 
 LOCK_FILE = ".dih-ai-index.lock"
-LEASE_TTL_S = 60.0  # a lease not renewed for this long is taken over (hosts' clocks must agree)
+# a lease not renewed for this long is taken over (the hosts' clocks must agree within it)
+LEASE_TTL_S = float(os.environ.get("DIH_AI_INDEX_LEASE_S", "60"))
 
 
 class LockTimeout(IndexError_):
