@@ -196,7 +196,7 @@ def weeks(series: list[tuple[dt.date, Cell]], shareable: bool) -> str:
     top = max([v for v in values if v is not None] + [3.0])
     left, plot_h, bottom = 40, 180, 40
     col = max(3.0, min(24.0, 720 / count))
-    width = left + col * count + 60
+    width = max(320.0, left + col * count + 60)
     parts = [_open(width, plot_h + bottom + 10, "Drafts per week")]
     for tick in (0, round(top / 2), top):
         y = 10 + plot_h - plot_h * tick / top
