@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -86,14 +87,14 @@ def main() -> None:
         folder = Path(tmp)
         base = args.source or draft_base(folder, args.base, args.index_dir)
         pairs = clone(base, folder / "portfolio-in", args.drafts)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = portfolio_report([folder / "portfolio-in"])
         loaded = time.perf_counter()
         html = report.to_html()
         markdown = report.to_markdown()
         xlsx = report.to_xlsx()
         csv = report.to_csv()
-        end = time.perf_counter()
+        end, cpu = time.perf_counter(), time.process_time() - cpu
     p = report.portfolio
     print(
         f"{len(p.drafts)} drafts, {len(p.companies)} companies, {pairs} T0-T1 pairs, "
@@ -102,8 +103,9 @@ def main() -> None:
     print(
         f"load+aggregate {loaded - start:.2f} s; render html {len(html) // 1024} KiB, md "
         f"{len(markdown) // 1024} KiB, xlsx {len(xlsx) // 1024} KiB, csv {len(csv) // 1024} KiB "
-        f"in {end - loaded:.2f} s; total {end - start:.2f} s"
+        f"in {end - loaded:.2f} s; total {end - start:.2f} s wall, {cpu:.2f} s CPU"
     )
+    print(f"load average {os.getloadavg()[0]:.1f} (other work on the machine)")
 
 
 if __name__ == "__main__":
