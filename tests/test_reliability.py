@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -35,11 +36,16 @@ def test_corrupted_index_folder_is_rebuilt_with_a_message(tmp_path: Path) -> Non
         [sys.executable, "-c", code, str(tmp_path / "ix"), str(folder)],
         capture_output=True,
         text=True,
+        env={**os.environ, "DIH_AI_INDEX_RETRY_S": "1"},  # retried, briefly, before judging
     )
     assert done.returncode == 0, done.stderr
     summary, count = done.stdout.strip().splitlines()
     assert summary.startswith("index rebuilt (index folder unreadable")
+    assert "confirmed under the lock" in summary
     assert "1 added" in summary and int(count) == 7
+    # set aside for inspection, never deleted
+    (kept,) = (tmp_path / "ix").glob("corrupt-*/chroma.sqlite3")
+    assert kept.read_bytes().startswith(b"this is not a database")
 
 
 def test_batch_of_fifty_with_twenty_percent_faults(tmp_path: Path, workspace) -> None:
