@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from dih_ai.assessment.models import Assessment
 from dih_ai.portfolio.cells import (
     Cell,
     Count,
@@ -72,7 +73,7 @@ class Company:
         return self.records[max(self.records, key=_stage_rank)]
 
     @property
-    def profile(self) -> Any:
+    def profile(self) -> Assessment | None:
         """The latest assessment found for the company (None when none was found)."""
         for stage in sorted(self.records, key=_stage_rank, reverse=True):
             if self.records[stage].assessment is not None:

@@ -192,7 +192,9 @@ def load_portfolio(paths: list[str | Path], assessments: list[str | Path] | None
         if path.name == BATCH_STATUS:
             assessment_files += _status_sources(path)
             continue
-        if path.name == BATCH_SUMMARY or path.name.endswith((".tmp", ".md", ".html", ".docx")):
+        if path.name == BATCH_SUMMARY or path.name.endswith(
+            (".tmp", ".md", ".html", ".docx", ".pdf")
+        ):
             continue
         if path.suffix.lower() in ASSESSMENT_SUFFIXES:
             assessment_files.append(path)
