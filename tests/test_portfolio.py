@@ -279,6 +279,22 @@ def test_reads_drafts_of_other_versions_and_names_what_it_skips(
     assert alone.figure("by_sector").rows[0][0].text_ == "no assessment"
 
 
+def test_names_never_run_as_spreadsheet_formulas(batch: Path, tmp_path: Path) -> None:
+    shutil.copy(batch / "azienda-005.json", tmp_path / "azienda-005.json")
+    data = yaml.safe_load((batch.parent / "in" / "a005.yaml").read_text(encoding="utf-8"))
+    data["company"]["name"] = '=HYPERLINK("http://example.invalid") S.r.l.'
+    data["company"]["region"] = "@SUM(A1)"
+    (tmp_path / "a005.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    report = portfolio_report([tmp_path])
+    sheet = load_workbook(io.BytesIO(report.to_xlsx(internal=True)))["companies"]
+    header = [c.value for c in sheet[1]]
+    name, region = sheet[2][header.index("name")], sheet[2][header.index("region")]
+    assert name.data_type == "s" and name.value.startswith("'=HYPERLINK")
+    assert region.data_type == "s" and region.value == "'@SUM(A1)"
+    row = next(csv.DictReader(io.StringIO(report.to_csv(internal=True))))
+    assert row["name"].startswith("'=") and row["region"] == "'@SUM(A1)"
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "dih_ai.cli", *args],

@@ -83,8 +83,15 @@ def company_table(
             row += [sum(g[0] for g in grants) if grants else None]
             row += [sum(g[1] for g in grants) if grants else None]
         row += [change.get("overall"), *(change.get(d) for d in DMA_DIMENSIONS)]
-        rows.append(row)
+        rows.append([_inert(v) for v in row])
     return columns, rows
+
+
+def _inert(value: Any) -> Any:
+    """Text from an assessment (a name, a region) never runs as a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def to_csv(portfolio: Portfolio, internal: bool = False) -> str:

@@ -170,7 +170,8 @@ def _match(path: Path, data: dict[str, Any], candidates: list[Assessment]) -> As
 
 
 def _as_of(data: dict[str, Any]) -> dt.date | None:
-    value = (data.get("generated_by") or {}).get("as_of")
+    by = data.get("generated_by")
+    value = (by.get("as_of") if isinstance(by, dict) else None) or data.get("as_of")
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value[:10])
