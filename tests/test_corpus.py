@@ -73,23 +73,17 @@ def test_english_labels_fall_back_to_italian() -> None:
     assert parse_case(GOOD, "corpus/cs-prova.md").title_in("en") == "Caso di prova"
 
 
-# Where the Lombardy chambers' calls were open (DOMAIN.md, "Funding"); the dates of the
-# national measures are in funding.yaml.
-CHAMBER_AREAS = {
-    "voucher_digitali_4_0": {"BS", "CO", "LC", "CR", "MN", "PV", "MI", "MB", "LO", "VA"},
-    "bando_si4_0": {"BG", "BS", "MI", "MB", "LO"},
-}
-
-
 def test_funding_used_is_consistent_with_the_calls() -> None:
+    """A case names only funding it could have used: the call's regions and chamber areas."""
     funding = {f["id"]: f for f in load_data("funding.yaml")["funding"]}
     for case in load_corpus(default_corpus_dir()).cases.values():
         for funding_id in case.funding_used:
             assert funding_id in funding, f"{case.id}: unknown funding id {funding_id}"
-            regions = funding[funding_id].get("regions") or []
-            assert not regions or case.region in regions, f"{case.id}: {funding_id}"
-            areas = CHAMBER_AREAS.get(funding_id)
-            assert areas is None or case.province in areas, f"{case.id}: {funding_id}"
+            entry = funding[funding_id]
+            territory = entry.get("territory") or {"regions": entry.get("regions") or []}
+            regions, provinces = territory.get("regions") or [], territory.get("provinces") or []
+            assert not regions or case.region in regions, f"{case.id}: {funding_id} region"
+            assert not provinces or case.province in provinces, f"{case.id}: {funding_id} area"
 
 
 def test_every_reported_figure_appears_in_its_case() -> None:
