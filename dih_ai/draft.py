@@ -13,10 +13,11 @@ from dih_ai.vocab import SECTION_IDS, AIActRisk, Effort, Horizon, Language, Proc
 
 
 class KPI(BaseModel):
-    """A KPI and its target."""
+    """A KPI, its value today when the assessment measures it, and its target."""
 
     name: str
     target: str
+    baseline: str | None = Field(default=None, description="the value today, when known")
 
 
 class Initiative(BaseModel):

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from dih_ai.analysis import Readiness, analyse
+from dih_ai.analysis import Readiness, analyse, metrics
 from dih_ai.assessment.models import Assessment
 from dih_ai.draft import KPI, Initiative
 from dih_ai.errors import InputError, Problem
@@ -47,6 +47,13 @@ MACHINE_DATA_USE_CASES = {
     "energy_optimisation",
     "process_optimisation",
     "quality_prediction",
+}
+MANAGEMENT_DATA_USE_CASES = {
+    "order_processing",
+    "quoting",
+    "demand_forecasting",
+    "supply_chain",
+    "traceability",
 }
 SENSOR_NOTES = [
     "sensori già installati",
@@ -297,6 +304,7 @@ def _enabler(
 ) -> Initiative:
     language = assessment.language
     spec = catalogue()["enablers"][key]
+    values = metrics(assessment)
     text = spec["description"]
     if not has_factory(assessment) and "description_no_factory" in spec:
         text = spec["description_no_factory"]
@@ -310,7 +318,11 @@ def _enabler(
         use_case=None,
         description=localised(text, language),
         kpis=[
-            KPI(name=localised(k["name"], language), target=localised(k["target"], language))
+            KPI(
+                name=localised(k["name"], language),
+                target=localised(k["target"], language),
+                baseline=_now(k, values, language),
+            )
             for k in spec["kpis"]
         ],
         ai_act_risk="minimal",
@@ -320,6 +332,16 @@ def _enabler(
         why=why,
         cost_eur=cost,
     )
+
+
+def _now(kpi: dict[str, Any], values: dict[str, float], language: str) -> str | None:
+    """Today's value of an enabler KPI, from the assessment metric it names."""
+    metric = kpi.get("now")
+    if not metric or metric not in values:
+        return None
+    scale = "/5" if metric.startswith("data.") else "/100"
+    text = f"{number(values[metric], language)}{scale}"
+    return f"{localised(kpi['now_label'], language)} {text}" if kpi.get("now_label") else text
 
 
 def _foundation_why(trigger: str, assessment: Assessment, overall: float) -> str:
@@ -341,13 +363,13 @@ def _enablers(
     titles: dict[str, str] = {}
     foundations = triggered_foundations(assessment, basic)
     cyber_failed = any(g.id == "cybersecurity" and not g.passed for g in readiness.gates)
-    if cyber_failed:  # the gate's enabler covers the basics
+    if basic and cyber_failed:  # a firm in the basic band starts from the essentials
+        foundations.setdefault("cyber_essentials", "basic_band")
+    elif cyber_failed:  # the gate's enabler covers the basics
         foundations.pop("cyber_essentials", None)
-    for gate in readiness.gates:
-        if not gate.passed:
-            enabler = _enabler(f"gate_{gate.id}", "0-6m", gate.reason, assessment, offered)
-            titles[gate.id] = enabler.title
-            out.append(enabler)
+    # a foundation that collects the data closes the data gate of a firm in the basic band
+    skip = {"data"} if basic and DATA_ENABLERS & set(foundations) else set()
+    skip |= {"cybersecurity"} if "cyber_essentials" in foundations else set()
     used_notes = []
     for key, trigger in foundations.items():
         horizon = "6-18m" if key == "ecommerce" and not basic else "0-6m"
@@ -355,6 +377,17 @@ def _enablers(
         if trigger.startswith("note:"):
             used_notes.append(trigger[5:])
         out.append(_enabler(key, horizon, why, assessment, offered))
+        titles[key] = out[-1].title
+    for gate in readiness.gates:
+        if gate.passed:
+            continue
+        if gate.id in skip:
+            substitute = "cyber_essentials" if gate.id == "cybersecurity" else "management_system"
+            titles[gate.id] = titles.get(substitute) or titles.get("machine_data", "")
+            continue
+        enabler = _enabler(f"gate_{gate.id}", "0-6m", gate.reason, assessment, offered)
+        titles[gate.id] = enabler.title
+        out.append(enabler)
     literacy = phrase("literacy_reason", assessment.language)
     out.append(_enabler("ai_literacy", "0-6m", literacy, assessment, offered))
     return out, titles, used_notes
@@ -367,6 +400,7 @@ def _use_case_initiatives(
     basic: bool,
     offered: list[FundingEntry],
     machine_data: Initiative | None,
+    management: Initiative | None = None,
 ) -> list[Initiative]:
     language = assessment.language
     specs = catalogue()["use_cases"]
@@ -386,6 +420,9 @@ def _use_case_initiatives(
         prerequisites = list(blocked_titles)
         if machine_data and choice.use_case in MACHINE_DATA_USE_CASES:
             prerequisites.append(machine_data.title)
+        if management and choice.use_case in MANAGEMENT_DATA_USE_CASES:
+            prerequisites.append(management.title)
+        prerequisites = list(dict.fromkeys(p for p in prerequisites if p))
         description = localised(spec["value"], language)
         if sensors and choice.use_case in MACHINE_DATA_USE_CASES:
             description += "; " + phrase("uses_sensors", language)
@@ -534,6 +571,9 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
                 # the case must move the KPI the way the catalogue expects (scrap down)
                 if not result.baseline or not any(w in result.kpi.lower() for w in entry["match"]):
                     continue
+                # same kind of unit: a percentage KPI is grounded only in a percentage
+                if ("%" in kpi.name) != ((result.unit or "") == "%"):
+                    continue
                 if (result.value - result.baseline) * entry["change"][0] > 0:
                     found = (study, result)
                     break
@@ -555,5 +595,5 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
             before=f"{number(result.baseline, language)}{space}{unit}",
             after=f"{number(result.value, language)}{space}{unit}",
         )
-        out.append(KPI(name=kpi.name, target=target))
+        out.append(kpi.model_copy(update={"target": target}))
     return out

@@ -203,8 +203,10 @@ def _funding_view(data: WriterInput, initiatives: list[Initiative]) -> dict[str,
 
 
 def _priorities(initiatives: list[Initiative]) -> list[Initiative]:
-    """Three priorities: the first foundation or gate, then the use cases asked for first."""
+    """Three priorities: the first digital foundation (else the first gate), then the use
+    cases asked for first."""
     enablers = [i for i in initiatives if i.use_case is None and i.id != "ai-literacy"]
+    enablers.sort(key=lambda i: i.id.startswith("gate-"))
     use_cases = [i for i in initiatives if i.use_case]
     out = (enablers[:1] + use_cases)[:3]
     out += [i for i in initiatives if i not in out][: 3 - len(out)]
@@ -356,7 +358,7 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         "personal_data": bool(staff_uses)
         or any(i.use_case in PERSONAL_DATA_USE_CASES for i in initiatives),
         "kpis": [
-            {"initiative": i.title, "name": k.name, "target": k.target}
+            {"initiative": i.title, "name": k.name, "target": k.target, "baseline": k.baseline}
             for i in initiatives
             for k in i.kpis
         ],
