@@ -96,7 +96,7 @@ def test_run_files_and_comparison(self_reference: Path, workspace, tmp_path: Pat
 
 def test_bundled_references_are_the_yardstick() -> None:
     references = load_references(bundled_dir("evals") / "references")
-    assert len(references) >= 12
+    assert len(references) >= 21
     languages = {r.reference.language for r in references}
     assert languages == {"it", "en"}
     for case in references:
