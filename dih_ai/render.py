@@ -24,6 +24,7 @@ def _body(
     sections: list[Section],
     citations: list[Citation],
     warnings: list[str],
+    notes: list[str] | None = None,
 ) -> str:
     it = language == "it"
     made = f"{by.backend}" + (f", {by.model}" if by.model else "")
@@ -40,6 +41,9 @@ def _body(
         lines += [f"- [{c.id}] {c.title} — `{c.path}`" for c in citations]
     else:
         lines.append("Nessuna." if it else "None.")
+    if notes:  # the model's flags for the consultant; they never change the plan
+        lines += ["", f"## {'Note per il consulente' if it else 'Notes for the consultant'}", ""]
+        lines += [f"- {n}" for n in notes]
     if warnings:
         lines += ["", f"## {'Avvisi' if it else 'Warnings'}", ""]
         lines += [f"- {w}" for w in warnings]
@@ -61,4 +65,5 @@ def to_markdown(document: RoadmapDraft | DeepDive) -> str:
         document.sections,
         document.citations,
         document.warnings,
+        list(getattr(document, "notes_for_consultant", None) or []),
     )
