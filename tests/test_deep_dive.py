@@ -190,7 +190,7 @@ def test_model_deep_dive_is_validated_and_sends_no_identity(
     assert first.markdown.startswith("Officina Meccanica Esempio S.r.l. avvia il piano")
     assert f"[{top}]" in first.markdown and first.citations == [top]
     assert dive.generated_by.backend == "openai" and dive.usage.llm_calls == 7
-    assert dive.generated_by.prompt_version.startswith("v1+")
+    assert dive.generated_by.prompt_version.startswith("v2+")
     for request in server.requests:
         sent = json.dumps(request["body"], ensure_ascii=False)
         for secret in ("Officina Meccanica Esempio", "00000000000", "officina-meccanica-esempio"):

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from dih_ai.config import Settings
+from dih_ai.draft import RoadmapDraft
 from dih_ai.errors import WriterError
 from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.llm import BudgetError, LLMWriter, cost_usd
-from tests.fake_openai import FakeOpenAI, answer, cut, drop, fake_settings, slow, status, text
+from tests.fake_openai import (
+    Action,
+    FakeOpenAI,
+    answer,
+    cut,
+    drop,
+    fake_settings,
+    slow,
+    status,
+    text,
+)
 
 
 @pytest.fixture()
@@ -42,10 +57,15 @@ def test_a_draft_through_chatopenai(meccanica, workspace, server, tmp_path) -> N
     assert f"[{top_case}]" in first.markdown and first.citations == [top_case]
     assert "Officina Meccanica Esempio S.r.l." in first.markdown  # alias restored
     assert draft.generated_by.backend == "openai" and draft.generated_by.model == "gpt-4o-mini"
-    assert draft.generated_by.prompt_version.startswith("v1+")
+    assert draft.generated_by.prompt_version.startswith("v2+")
     assert draft.usage.llm_calls == 11 and draft.usage.prompt_tokens > 0
     assert draft.usage.cost_usd == pytest.approx(
-        cost_usd("gpt-4o-mini", draft.usage.prompt_tokens, draft.usage.completion_tokens),
+        cost_usd(
+            "gpt-4o-mini",
+            draft.usage.prompt_tokens,
+            draft.usage.completion_tokens,
+            draft.usage.cached_tokens,
+        ),
         rel=1e-3,
     )
 
@@ -67,13 +87,18 @@ def test_requests_are_what_we_promise(meccanica, workspace, server, tmp_path) ->
             "Bearer test-key"
         )
     sections = [
-        re.search(r"\(id: ([a-z_]+)\)", r["body"]["messages"][1]["content"]).group(1)
+        re.search(r"\(id: ([a-z_]+)\)", r["body"]["messages"][2]["content"]).group(1)
         for r in server.requests
     ]
-    assert sections == list(SECTION_IDS)
-    # the sections already written are in view of the later ones
-    last = server.requests[-1]["body"]["messages"][1]["content"]
-    assert "questa è la sezione ai_summary" in last
+    # the first section alone (it fills the provider's prompt cache), the summary last
+    assert sections[0] == "ai_baseline" and sections[-1] == "ai_summary"
+    assert sorted(sections) == sorted(SECTION_IDS)
+    # one shared prefix (rules and context), the section's request at the end
+    prefixes = {json.dumps(r["body"]["messages"][:2]) for r in server.requests}
+    assert len(prefixes) == 1
+    # the summary has the other sections' openings in view
+    last = server.requests[-1]["body"]["messages"][2]["content"]
+    assert "questa è la sezione ai_baseline" in last
 
 
 def test_json_schema_method(food, workspace, server, tmp_path) -> None:
@@ -98,7 +123,7 @@ def test_invented_citation_dropped_after_retries(meccanica, workspace, server, t
     bad = answer("AZIENDA_CLIENTE può imparare dal caso [7], che è molto simile.", [7])
     server.script.extend([bad, bad, bad])
     draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
-    summary = draft.section("ai_summary")
+    summary = draft.section("ai_baseline")  # the first section written
     assert "[7]" not in summary.markdown and summary.citations == []
     assert any("removed citation of source [7]" in w for w in draft.warnings)
     assert draft.usage.llm_calls == 13
@@ -108,7 +133,7 @@ def test_figures_must_be_in_the_cited_case(meccanica, workspace, server, tmp_pat
     wrong = answer("Nel caso [1] gli scarti sono calati del 87.5%.", [1])
     server.script.extend([wrong, wrong, wrong])
     draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
-    assert "87.5" not in draft.section("ai_summary").markdown
+    assert "87.5" not in draft.section("ai_baseline").markdown
     assert any("figure 87.5 is not in source [1]" in w for w in draft.warnings)
     assert (
         "la cifra 87.5 attribuita alla fonte [1]"
@@ -132,7 +157,7 @@ def test_wrong_language_is_re_asked(food, workspace, server, tmp_path) -> None:
 def test_malformed_answers_fall_back_to_the_offline_text(meccanica, workspace, server, tmp_path):
     server.script.extend([text("{not json"), text("ancora no"), text("[]")])
     draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
-    assert "scrittore offline" in draft.section("ai_summary").markdown
+    assert "scrittore offline" in draft.section("ai_baseline").markdown
     assert any("no usable model answer" in w for w in draft.warnings)
 
 
@@ -151,7 +176,7 @@ def test_timeouts_and_dropped_connections_are_retried(meccanica, workspace, serv
 
 def test_persistent_failure_is_a_clear_error(meccanica, workspace, server, tmp_path) -> None:
     server.script.extend([status(500, 10)] * 4)
-    with pytest.raises(WriterError, match="section ai_summary failed after 2 retries"):
+    with pytest.raises(WriterError, match="section ai_baseline failed after 2 retries"):
         draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
 
 
@@ -211,3 +236,71 @@ def test_answers_cut_by_the_length_limit_are_re_asked(food, workspace, server, t
     assert draft.sections[0].markdown.startswith("For Pastificio Esempio S.p.A.")
     assert server.requests[0]["body"]["max_tokens"] == 1200  # also for servers that ignore
     assert server.requests[0]["body"]["max_completion_tokens"] == 1200  # the newer name
+
+
+def test_sections_are_written_concurrently_under_one_shared_limit(
+    meccanica, food, workspace, server, tmp_path
+) -> None:
+    server.latency = 0.3
+    writer = writer_for(server, tmp_path, max_concurrent_calls=3)
+    with ThreadPoolExecutor(2) as pool:  # two drafts at once share the writer's limiter
+        drafts = list(
+            pool.map(lambda a: draft_roadmap(a, workspace, writer=writer), [meccanica, food])
+        )
+    assert all(d.usage.llm_calls == len(SECTION_IDS) for d in drafts)
+    assert 1 < server.peak_in_flight <= 3 and writer.limiter.peak <= 3
+
+
+def test_cached_prompt_tokens_are_read_and_priced(meccanica, workspace, server, tmp_path):
+    draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
+    usage = draft.usage
+    assert 0 < usage.cached_tokens < usage.prompt_tokens  # all but the first call hit
+    assert usage.cost_usd == pytest.approx(
+        cost_usd("gpt-4o-mini", usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens),
+        rel=1e-3,
+    )
+    assert usage.cost_usd < cost_usd("gpt-4o-mini", usage.prompt_tokens, usage.completion_tokens)
+
+
+def test_the_model_sees_the_context_it_needs(food, workspace, server, tmp_path) -> None:
+    goals = [*food.goals, "ridurre i consumi energetici del forno"]
+    noted = food.model_copy(update={"goals": goals, "notes": "Il titolare vuole partire nel 2028."})
+    draft_roadmap(noted, workspace, writer=writer_for(server, tmp_path))
+    body = server.requests[0]["body"]
+    system, context = (m["content"] for m in body["messages"][:2])
+    assert "manifattur" not in system.lower() and "manufacturing SME" not in system
+    plan = json.loads(context.split("<data>")[2].split("</data>")[0])
+    assert plan["as_of"] == "2026-12-03"  # the drafting date (tests pin it)
+    assert plan["assessment"]["stage"] == food.dma.stage
+    assert set(plan["assessment"]["dma_scores_0_100"]) == set(food.dma.scores.model_dump())
+    assert "region: " in context and "illustrative: yes" in context
+    notes = context.split("<notes>")[1].split("</notes>")[0]
+    assert "ridurre i consumi energetici del forno" in notes and "2028" in notes
+    # each section gets only the passages and plan details it needs
+    by_section = {
+        re.search(r"\(id: ([a-z_]+)\)", r["body"]["messages"][2]["content"]).group(1): r
+        for r in server.requests
+    }
+    asks = {k: v["body"]["messages"][2]["content"] for k, v in by_section.items()}
+    assert "<sources>\n(none)\n</sources>" in asks["ai_baseline"]
+    assert "<sources>\n(none)\n</sources>" not in asks["case_studies"]
+    assert "ai_act_milestones" in asks["compliance"] and "ai_act_milestones" not in context
+
+
+def test_notes_for_the_consultant_reach_every_format(meccanica, workspace, server, tmp_path):
+    from dih_ai.documents import to_docx, to_html
+    from dih_ai.render import to_markdown
+
+    note = "L'obiettivo di ridurre gli scarti non ha un'iniziativa entro 6 mesi."
+    server.by_section["initiatives"] = deque(
+        [Action("answer", {"markdown": "Le iniziative del piano.", "notes_for_consultant": [note]})]
+    )
+    draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
+    assert draft.notes_for_consultant == [note]
+    assert "Le iniziative del piano." in draft.section("initiatives").markdown  # plan unchanged
+    assert note in to_markdown(draft) and "Note per il consulente" in to_markdown(draft)
+    assert "ridurre gli scarti non ha" in to_html(draft)
+    with zipfile.ZipFile(io.BytesIO(to_docx(draft))) as docx:
+        assert "ridurre gli scarti non ha" in docx.read("word/document.xml").decode()
+    again = RoadmapDraft.model_validate_json(to_json(draft))
+    assert again.notes_for_consultant == [note]

@@ -1,4 +1,10 @@
-"""The prompt files of the model writer (`prompts/<version>/<lang>/`), as LangChain templates."""
+"""The prompt files of the model writer (`prompts/<version>/<lang>/`), as LangChain templates.
+
+A prompt is three messages: the rules (`system.txt`), the draft's shared context
+(`context.txt`: company, assessment and plan, goals and notes, numbered sources) and the
+section's request (`section.txt`). The first two are the same for every section of a draft,
+so providers' automatic prompt caching serves them after the first call.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,17 @@ from langchain_core.prompts import ChatPromptTemplate
 from dih_ai.errors import ConfigError
 from dih_ai.resources import prompts_dir
 
-DEFAULT_VERSION = "v1"
+DEFAULT_VERSION = "v2"
 _DELIMITERS = re.compile(r"</?\s*(dati|data|fonti|sources|note|notes|scritte|written)\s*>", re.I)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """What one section must cover, and whether the sources' passages are sent with it."""
+
+    cover: str
+    passages: bool = False
+    data: tuple[str, ...] = ()  # plan details sent with it: initiatives, funding, ai_act
 
 
 @dataclass(frozen=True)
@@ -25,7 +40,12 @@ class PromptSet:
     version: str
     language: str
     template: ChatPromptTemplate
-    guidance: dict[str, str]
+    sections: dict[str, SectionSpec]
+
+    @property
+    def guidance(self) -> dict[str, str]:
+        """What each section must cover."""
+        return {k: v.cover for k, v in self.sections.items()}
 
 
 def as_data(text: str) -> str:
@@ -45,6 +65,16 @@ def prompt_version(version: str = DEFAULT_VERSION, folder: str | None = None) ->
     return f"{version}+{digest.hexdigest()[:8]}"
 
 
+def _spec(value: object) -> SectionSpec:
+    if isinstance(value, dict):
+        return SectionSpec(
+            str(value["cover"]),
+            bool(value.get("passages", False)),
+            tuple(str(d) for d in value.get("data") or ()),
+        )
+    return SectionSpec(str(value))
+
+
 @functools.cache
 def load_prompts(
     language: str,
@@ -55,19 +85,24 @@ def load_prompts(
     """Load `prompts/<version>/<language>/` as a chat template and section guidance.
 
     `kind="deep_dive"` takes the system prompt and guidance from the `deep_dive/` subfolder
-    and shares the section template."""
+    and shares the context and section templates."""
     base = (Path(folder) if folder else prompts_dir()) / version / language
     own = base / "deep_dive" if kind == "deep_dive" else base
     try:
         system = (own / "system.txt").read_text(encoding="utf-8")
-        human = (base / "section.txt").read_text(encoding="utf-8")
+        context = (base / "context.txt").read_text(encoding="utf-8")
+        section = (base / "section.txt").read_text(encoding="utf-8")
         guidance = yaml.safe_load((own / "sections.yaml").read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"prompt files missing in {base}: {exc.strerror}") from None
-    template = ChatPromptTemplate.from_messages([("system", system), ("human", human)])
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{own / 'sections.yaml'}: not valid section guidance ({exc})") from None
+    template = ChatPromptTemplate.from_messages(
+        [("system", system), ("human", context), ("human", section)]
+    )
     return PromptSet(
         version=prompt_version(version, folder),
         language=language,
         template=template,
-        guidance=dict(guidance),
+        sections={k: _spec(v) for k, v in dict(guidance).items()},
     )
