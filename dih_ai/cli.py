@@ -363,6 +363,14 @@ def batch(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     k: Annotated[int, typer.Option("--k", min=0, max=20)] = 5,
+    batch_api: Annotated[
+        bool,
+        typer.Option(
+            "--batch-api",
+            help="Send every section through the OpenAI Batch API (half price, within 24 h); "
+            "rerun the same command to resume a killed run without re-submitting.",
+        ),
+    ] = False,
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
     chroma_url: ChromaOpt = None,
@@ -377,6 +385,7 @@ def batch(
     Examples:
       dih-ai batch assessments/ --out drafts/ --concurrency 8
       dih-ai batch call-2026.jsonl --out drafts/ --format html --format docx --backend openai
+      dih-ai batch assessments/ --out drafts/ --backend openai --batch-api
     """
     from dih_ai.batch import run_batch
     from dih_ai.pipeline import make_writer
@@ -384,6 +393,9 @@ def batch(
     try:
         settings = _settings(backend, model, base_url)
         workspace = _workspace(corpus, index_dir, chroma_url)
+        if batch_api:
+            _batch_api(paths, workspace, out, settings, formats, lang, k)
+            return
         writer = make_writer(settings)
         if hasattr(writer, "_structured"):
             writer._structured()  # create the client once, before the worker threads
@@ -512,6 +524,40 @@ def deep_dive_command(
         DraftFormat, typer.Option("--format", help="md, html, docx, pdf or json.")
     ] = DraftFormat.md,
     out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
+def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
+    """`dih-ai batch --batch-api`: the drafts through the OpenAI Batch API."""
+    import os
+
+    from dih_ai.batch_api import run_batch_api
+    from dih_ai.errors import ConfigError
+
+    if settings.resolved_backend() != "openai":
+        raise ConfigError("--batch-api needs a model: set OPENAI_API_KEY or --backend openai")
+
+    def on_status(state) -> None:
+        typer.echo(f"batch {state.batch_id or '(not yet created)'}: {state.status}", err=True)
+
+    summary = run_batch_api(
+        paths,
+        workspace,
+        out,
+        settings=settings,
+        formats=("json", *(f.value for f in formats or [DraftFormat.md])),
+        k=k,
+        language=lang.value if lang else None,
+        poll_s=float(os.environ.get("DIH_AI_BATCH_POLL_S", "30")),
+        on_status=on_status,
+    )
+    for result in summary.results:
+        if result.status in ("failed", "invalid_input"):
+            typer.echo(f"{result.status}: {result.message}", err=True)
+    typer.echo(summary.text())
+    if summary.count("invalid_input"):
+        raise typer.Exit(2)
+    if summary.count("failed"):
+        raise typer.Exit(1)
+
+
     branding: BrandingOpt = None,
     assessment_path: Annotated[
         Path | None,
