@@ -512,18 +512,6 @@ def portfolio(
     typer.echo(repr(report).removeprefix("PortfolioReport(").removesuffix(")"))
 
 
-@app.command("deep-dive")
-def deep_dive_command(
-    draft_path: Annotated[
-        Path, typer.Argument(metavar="DRAFT", help="A draft JSON (dih-ai draft --format json).")
-    ],
-    initiative_id: Annotated[
-        str, typer.Argument(metavar="INITIATIVE_ID", help="e.g. uc-predictive-maintenance.")
-    ],
-    fmt: Annotated[
-        DraftFormat, typer.Option("--format", help="md, html, docx, pdf or json.")
-    ] = DraftFormat.md,
-    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
 def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
     """`dih-ai batch --batch-api`: the drafts through the OpenAI Batch API."""
     import os
@@ -558,6 +546,18 @@ def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
         raise typer.Exit(1)
 
 
+@app.command("deep-dive")
+def deep_dive_command(
+    draft_path: Annotated[
+        Path, typer.Argument(metavar="DRAFT", help="A draft JSON (dih-ai draft --format json).")
+    ],
+    initiative_id: Annotated[
+        str, typer.Argument(metavar="INITIATIVE_ID", help="e.g. uc-predictive-maintenance.")
+    ],
+    fmt: Annotated[
+        DraftFormat, typer.Option("--format", help="md, html, docx, pdf or json.")
+    ] = DraftFormat.md,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")] = None,
     branding: BrandingOpt = None,
     assessment_path: Annotated[
         Path | None,
