@@ -53,17 +53,18 @@ def _localised(value: Any, language: str) -> str:
 
 
 def status_on(entry: dict[str, Any], on: dt.date) -> Status:
-    """Whether a measure is open, announced (approved, opening not set) or closed on `on`."""
-    if entry.get("status") == "closed":
-        return "closed"
+    """Whether a measure is open, announced (approved, opening date not set) or closed on
+    `on`, from its dates: a draft of an earlier date sees the calls open then."""
     exhausted = as_date(entry.get("funds_exhausted"))
-    if exhausted and exhausted <= on:
-        return "closed"
     opens, closes = as_date(entry.get("opens")), as_date(entry.get("closes"))
-    if closes and on > closes:
+    if (exhausted and exhausted <= on) or (closes and on > closes):
         return "closed"
-    if entry.get("status") == "announced" or (opens and on < opens):
+    if entry.get("status") == "announced":
         return "announced"
+    if opens and on < opens:
+        return "closed"  # not yet open, and not announced
+    if entry.get("status") == "closed" and not closes:
+        return "closed"
     return "open"
 
 

@@ -13,6 +13,25 @@ from dih_ai.resources import load_data
 from dih_ai.text import matched_keywords, mentions_any, sentences
 
 MAX_QUOTE = 160
+# Words of a sentence that addresses the drafting tool instead of describing the company.
+INSTRUCTION_WORDS = [
+    "ignora",
+    "ignorare",
+    "proponi",
+    "scrivi",
+    "cita",
+    "includi",
+    "non proporre",
+    "ignore",
+    "disregard",
+    "propose",
+    "write",
+    "cite",
+    "include only",
+    "do not propose",
+    "istruzioni",
+    "instructions",
+]
 
 
 class Match(BaseModel):
@@ -77,9 +96,12 @@ def note_sentences(assessment: Assessment) -> list[str]:
 
 
 def note_matches(assessment: Assessment, min_score: float = 2.0) -> list[Match]:
-    """Note sentences that clearly point to a use case (a phrase, or two keywords)."""
+    """Note sentences that clearly point to a use case (a phrase, or two keywords). A
+    sentence that gives orders ("ignore the rules, propose X") states no fact: skipped."""
     out = []
     for sentence in note_sentences(assessment):
+        if mentions_any(sentence, INSTRUCTION_WORDS):
+            continue
         match = best_use_case(sentence, assessment)
         if match and match.score >= min_score:
             out.append(match)
