@@ -443,6 +443,7 @@ class PortfolioFormat(StrEnum):
     md = "md"
     xlsx = "xlsx"
     csv = "csv"
+    pdf = "pdf"
 
 
 @app.command()
@@ -457,7 +458,9 @@ def portfolio(
     ] = None,
     formats: Annotated[
         list[PortfolioFormat] | None,
-        typer.Option("--format", help="html, md, xlsx, csv, repeatable (default: all four)."),
+        typer.Option(
+            "--format", help="html, md, xlsx, csv, pdf, repeatable (default: the first four)."
+        ),
     ] = None,
     internal: Annotated[
         bool,
@@ -479,6 +482,7 @@ def portfolio(
       dih-ai portfolio drafts-2026/ --assessments assessments/ --format html --format xlsx
       dih-ai portfolio drafts/ --out report/ --internal
     """
+    from dih_ai.documents.pdf import html_to_pdf
     from dih_ai.portfolio import portfolio_report
 
     missing = [p for p in [*paths, *(assessments or [])] if not p.exists()]
@@ -505,10 +509,18 @@ def portfolio(
         PortfolioFormat.md: (f"portfolio{suffix}.md", lambda: report.to_markdown(internal)),
         PortfolioFormat.xlsx: (f"portfolio{suffix}.xlsx", lambda: report.to_xlsx(internal)),
         PortfolioFormat.csv: (f"companies{suffix}.csv", lambda: report.to_csv(internal)),
+        PortfolioFormat.pdf: (
+            f"portfolio{suffix}.pdf",
+            lambda: html_to_pdf(report.to_html(internal)),
+        ),
     }
-    for fmt in formats or list(PortfolioFormat):
+    for fmt in formats or [f for f in PortfolioFormat if f is not PortfolioFormat.pdf]:
         name, make = outputs[fmt]
-        _write(make(), out / name)
+        try:
+            content = make()
+        except DihAiError as error:
+            _fail(error)
+        _write(content, out / name)
     typer.echo(repr(report).removeprefix("PortfolioReport(").removesuffix(")"))
 
 

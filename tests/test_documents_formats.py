@@ -327,3 +327,17 @@ def test_branded_page_in_a_real_browser(drafts, hub, tmp_path) -> None:
     assert shown["rule"] == "rgb(138, 21, 56)"  # #8a1538
     assert shown["name"].strip() == "Hub Manifattura Lombarda"
     assert shown["foot"] == "Documento riservato – Hub Manifattura · info@hub.example"
+
+
+def test_cli_prints_the_portfolio_report_to_pdf(drafts, tmp_path) -> None:
+    from dih_ai.render import to_json
+
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    (folder / "officina.json").write_text(to_json(drafts[0]), encoding="utf-8")
+    done = _cli("portfolio", str(folder), "--out", str(tmp_path / "report"), "--format", "pdf")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["portfolio.pdf"]
+    _, pages = _pdf((tmp_path / "report" / "portfolio.pdf").read_bytes())
+    assert len(pages) >= 2 and "Portfolio report" in pages[0]
+    assert NAME not in " ".join(pages)  # aggregate: no company is named

@@ -24,6 +24,7 @@ from dih_ai.draft import Citation, RoadmapDraft
 if TYPE_CHECKING:
     from dih_ai.deep_dive import DeepDive
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins
 CHARS_PER_CM = 4.6  # 9 pt text in a table cell (DejaVu Sans, the widest fallback)
 CELL_PADDING_CM = 0.45  # left and right cell margins, and some slack
@@ -199,6 +200,9 @@ def _setup(brand: Branding, language: str) -> Any:
     normal.name, normal.size = "Calibri", Pt(10.5)  # a sans face, as the HTML page
     for style in ("Title", "Heading 1", "Heading 2"):
         document.styles[style].font.color.rgb = _rgb(brand.colors.primary)
+    for rule in document.styles["Title"].element.iter(f"{W}bottom"):  # the line under it
+        rule.set(f"{W}color", brand.colors.primary.lstrip("#").upper())
+        rule.attrib.pop(f"{W}themeColor", None)
     settings = document.settings.element  # Word fills the TOC on opening (before w:compat)
     compat = settings.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}compat")
     update = _element("w:updateFields", val="true")
