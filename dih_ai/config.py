@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     max_prompt_tokens_per_call: int = Field(default=16_000, ge=500)
     max_tokens_per_draft: int = Field(default=200_000, ge=1000)
     max_concurrent_calls: int = Field(
-        default=8, ge=1, description="model calls in flight at once, shared by a whole batch"
+        default=16, ge=1, description="model calls in flight at once, shared by a whole batch"
     )
     cache: bool = True
 
