@@ -83,14 +83,13 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
     some sections need: initiatives in full, funding in full, AI Act dates and duties."""
     plan = data.plan
     readiness = plan.readiness
-    as_of = getattr(plan, "as_of", None) or plan.assessment_date
-    knowledge = getattr(plan, "knowledge_as_of", None)
     shared: dict[str, Any] = {
-        "as_of": as_of,
-        **({"knowledge_as_of": knowledge} if knowledge else {}),
+        "as_of": plan.as_of,
+        **({"knowledge_as_of": plan.knowledge_as_of} if plan.knowledge_as_of else {}),
         "assessment": {
             "date": plan.assessment_date,
-            "stage": data.stage,
+            "stage": plan.stage or data.stage,
+            "next_stage": plan.next_stage,
             "dma_scores_0_100": readiness.dma_scores,
             "previous_stage": readiness.baseline_stage,
             "previous_dma_scores_0_100": _previous_scores(
@@ -100,6 +99,7 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
             "technologies_0_5": data.technologies,
             "data_for_ai_levels_1_5": data.data_levels,
             "cybersecurity_0_100": data.cyber,
+            "dma_targets_next_stage": plan.dma_targets,
         },
         "readiness": {
             "ai_readiness": readiness.ai_readiness,
@@ -116,6 +116,9 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
             i.model_dump(mode="json", include=SHARED_INITIATIVE_FIELDS) for i in plan.initiatives
         ],
         "funding": [f.model_dump(mode="json", include={"id", "name"}) for f in plan.funding],
+        # how the plan answers each stated goal: where it does not, a note for the consultant
+        "goals_coverage": [g.model_dump(mode="json") for g in plan.goals],
+        "facts_from_notes": plan.note_facts,
     }
     details = {
         "initiatives": _compact(
@@ -126,12 +129,19 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
             }
         ),
         "funding": _compact(
-            {"funding": [f.model_dump(mode="json", exclude={"only_for"}) for f in plan.funding]}
+            {
+                "funding": [f.model_dump(mode="json", exclude={"only_for"}) for f in plan.funding],
+                "funding_to_watch": [
+                    f.model_dump(mode="json", exclude={"only_for"}) for f in plan.funding_watch
+                ],
+                "budget_by_horizon_eur": [b.model_dump(mode="json") for b in plan.budget],
+            }
         ),
         "ai_act": _compact(
             {
                 "ai_act_milestones": [m.model_dump(mode="json") for m in plan.ai_act],
                 "ai_act_duties_by_class": plan.class_duties,
+                "worker_conditions": plan.worker_conditions,
             }
         ),
     }
