@@ -21,6 +21,15 @@ from dih_ai.assessment.load import parse_json, problems_from_validation, read_te
 from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
 from dih_ai.corpus import CaseStudy, corpus_hash
+from dih_ai.deep_dive_consistency import (
+    PlanNote,
+    duration_note,
+    item_text,
+    systems_in_place,
+    systems_note,
+    variant_systems,
+    with_notes,
+)
 from dih_ai.draft import (
     Citation,
     Document,
@@ -31,6 +40,7 @@ from dih_ai.draft import (
     Usage,
 )
 from dih_ai.errors import DihAiError, InputError, Problem
+from dih_ai.funding import status_on
 from dih_ai.plan import as_date, localised
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import load_data
@@ -121,8 +131,9 @@ class FundingOption(BaseModel):
     id: str
     name: str
     intensity: str
-    valid_to: dt.date
+    valid_to: dt.date | None = Field(default=None, description="closing date, if any")
     open_at_start: bool = Field(description="open on the start date (today without one)")
+    status_at_start: Literal["open", "announced", "closed"] = "open"
 
 
 class AIActNote(BaseModel):
@@ -151,6 +162,16 @@ class DeepDivePlan(BaseModel):
     ai_act: AIActNote | None = None
     open_prerequisites: list[str] = Field(
         default_factory=list, description="enabling initiatives to finish first (failed gates)"
+    )
+    systems_in_place: dict[str, str] = Field(
+        default_factory=dict,
+        description="systems the company already has (sensors, erp) and where that was read: "
+        "draft, notes or assessment",
+    )
+    notes: list[PlanNote] = Field(
+        default_factory=list,
+        description="the plan's reasons (systems reused, a duration shorter than the cited "
+        "cases'), each shown at the top of its section",
     )
 
 
@@ -318,14 +339,15 @@ def _funding(initiative: Initiative, start: dt.date, language: str) -> list[Fund
         entry = entries.get(fid)
         if entry is None:
             continue
-        valid_to = as_date(entry["valid_to"])
+        status = status_on(entry, start)
         out.append(
             FundingOption(
                 id=fid,
                 name=localised(entry["name"], language),
-                intensity=localised(entry["intensity"], language),
-                valid_to=valid_to,
-                open_at_start=start <= valid_to,
+                intensity=localised(entry.get("intensity_text", entry.get("intensity")), language),
+                valid_to=as_date(entry.get("closes", entry.get("valid_to"))),
+                open_at_start=status == "open",
+                status_at_start=status,
             )
         )
     return out
@@ -337,10 +359,18 @@ def make_deep_dive_plan(
     studies: list[CaseStudy],
     *,
     start: dt.date | None = None,
+    in_place: dict[str, str] | None = None,
 ) -> DeepDivePlan:
-    """The implementation plan of one initiative, from its playbook. Deterministic."""
+    """The implementation plan of one initiative, from its playbook. Deterministic.
+    `in_place` (see `systems_in_place`) words the playbook for systems already there."""
     language = draft.language
     _, entry = playbook_for(initiative)
+    in_place = in_place or {}
+    used: set[str] = set()
+
+    def text(item: Any) -> str:
+        return item_text(item, language, in_place, used)
+
     roles_spec = load_data("deep_dive.yaml")["roles"]
     phases: list[Phase] = []
     week = 0
@@ -351,7 +381,7 @@ def make_deep_dive_plan(
                 title=localised(spec["title"], language),
                 start_week=week,
                 end_week=week + int(spec["weeks"]),
-                activities=[localised(a, language) for a in spec["activities"]],
+                activities=[text(a) for a in spec["activities"]],
                 roles=list(spec["roles"]),
                 deliverable=localised(spec["deliverable"], language),
             )
@@ -402,14 +432,15 @@ def make_deep_dive_plan(
         )
         for r in entry["risks"]
     ]
+    reused = {s: src for s, src in in_place.items() if s in used}
     return DeepDivePlan(
         initiative=initiative,
         start=start,
         total_weeks=week,
         phases=phases,
         roles=roles,
-        data_needed=[localised(d, language) for d in entry["data_needed"]],
-        infrastructure=[localised(d, language) for d in entry["infrastructure"]],
+        data_needed=[text(d) for d in entry["data_needed"]],
+        infrastructure=[text(d) for d in entry["infrastructure"]],
         risks=risks,
         milestones=milestones,
         kpis=kpis,
@@ -417,6 +448,8 @@ def make_deep_dive_plan(
         funding=_funding(initiative, start or dt.date.today(), language),
         ai_act=ai_act,
         open_prerequisites=list(initiative.prerequisites),
+        systems_in_place=in_place,
+        notes=[n for n in [systems_note(reused, language)] if n],
     )
 
 
@@ -498,7 +531,8 @@ def _italian_kpi_names(initiative: Initiative) -> list[str]:
     """The catalogue's Italian names of the initiative's KPIs (the corpus is Italian)."""
     catalogue = load_data("use_cases.yaml")
     if initiative.use_case:
-        return [str(k["it"]) for k in catalogue["use_cases"][initiative.use_case]["kpis"]]
+        kpis = catalogue["use_cases"][initiative.use_case]["kpis"]
+        return [str(k["name"]["it"] if "name" in k else k["it"]) for k in kpis]
     enabler = catalogue["enablers"].get(initiative.id.replace("-", "_"))
     return [str(k["name"]["it"]) for k in enabler["kpis"]] if enabler else []
 
@@ -608,16 +642,27 @@ def prepare_deep_dive(
             f"the draft was made from another version of the corpus ({made_from}); its "
             "cited cases were checked against the current one",
         )
-    plan = make_deep_dive_plan(draft, initiative, [s.study for s in sources], start=start)
+    in_place = systems_in_place(draft, initiative, assessment)
+    plan = make_deep_dive_plan(
+        draft, initiative, [s.study for s in sources], start=start, in_place=in_place
+    )
+    unknown_systems = sorted(variant_systems(playbook_for(initiative)[1]) - set(in_place))
+    if assessment is None and unknown_systems:
+        warnings.append(
+            f"without the assessment, whether {', '.join(unknown_systems)} already exist was "
+            "read from the draft's initiative only (description and why): check that the plan "
+            "installs nothing the company already has"
+        )
     unknown = sorted(set(initiative.funding) - {f.id for f in plan.funding})
     if unknown:
         warnings.append(f"funding {unknown} of the draft is not in data/funding.yaml: left out")
     for option in plan.funding:
-        if not option.open_at_start:
-            warnings.append(
-                f"funding '{option.id}' closed on {option.valid_to}, before "
-                + (f"the start ({start})" if start else "today")
-            )
+        when = f"the start ({start})" if start else "today"
+        if option.status_at_start == "closed":
+            closed = f"closed on {option.valid_to}" if option.valid_to else "closed"
+            warnings.append(f"funding '{option.id}' {closed}, before {when}")
+        elif option.status_at_start == "announced":
+            warnings.append(f"funding '{option.id}' is announced but not yet open on {when}")
     notes = None
     if assessment is not None and privacy is not None and assessment.notes:
         notes = privacy.scrub(assessment.notes)
@@ -674,6 +719,10 @@ def deep_dive(
     for section in written.sections:
         section.markdown = _restore(section.markdown, name)
     plan = map_strings(data.plan, lambda text: _restore(text, name))
+    studies = [s.study for s in data.sources]
+    late = duration_note(plan.initiative, studies, plan.total_weeks, data.language)
+    plan = plan.model_copy(update={"notes": [*plan.notes, *([late] if late else [])]})
+    with_notes(written.sections, plan.notes)
     used = {cid for s in written.sections for cid in s.citations}
     cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
     plan = plan.model_copy(

@@ -4,6 +4,7 @@ the model (the real ChatOpenAI against the loopback server), under a draft's val
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,47 @@ def test_every_playbook_is_complete_in_both_languages() -> None:
                 assert set(phase["roles"]) <= set(roles), (key, phase["id"])
                 assert phase["weeks"] >= 1
             assert {r["level"] for r in entry["risks"]} <= {"high", "medium", "low"}
+            items = [a for p in entry["phases"] for a in p["activities"]]
+            items += entry["data_needed"] + entry["infrastructure"]
+            for variant in (i["if_in_place"] for i in items if "if_in_place" in i):
+                assert variant["system"] in {"sensors", "erp"}, key
+                assert variant["it"].strip() and variant["en"].strip(), key
+
+
+def test_playbooks_that_touch_staff_carry_the_worker_steps() -> None:
+    """Information to staff and representatives, the art. 4 agreement or authorisation, the
+    DPIA, human oversight, no emotion recognition, Annex III duties from 2 December 2027."""
+    playbooks = load_data("deep_dive.yaml")["use_cases"]
+    catalogue = load_data("use_cases.yaml")["use_cases"]
+    staff = [k for k, v in catalogue.items() if v.get("touches_staff")] + ["recruiting_hr"]
+    assert {"production_scheduling", "route_optimisation", "worker_safety"} <= set(staff)
+    for key in staff:
+        entry = playbooks[key]
+        roles = {r for p in entry["phases"] for r in p["roles"]}
+        assert {"worker_reps", "dpo"} <= roles, key
+        for language, words in {
+            "it": [
+                "art. 4",
+                "Ispettorato",
+                "DPIA",
+                "supervisione umana|sorveglianza umana",
+                "5(1)(f)",
+                "2 dicembre 2027",
+            ],
+            "en": [
+                "art. 4",
+                "inspectorate",
+                "DPIA",
+                "human oversight",
+                "5(1)(f)",
+                "2 December 2027",
+            ],
+        }.items():
+            text = " ".join(a[language] for p in entry["phases"] for a in p["activities"])
+            text += " ".join(p["deliverable"][language] for p in entry["phases"])
+            text += " ".join(r["mitigation"][language] for r in entry["risks"])
+            for word in words:
+                assert any(w in text for w in word.split("|")), (key, language, word)
 
 
 def test_every_initiative_of_a_draft_gets_a_deep_dive(draft, meccanica, workspace) -> None:
@@ -343,3 +385,93 @@ def test_hand_edits_the_playbook_cannot_cover_are_said(draft, meccanica, workspa
         language="en",
     )
     assert any("planned again in 'en'" in w for w in english.warnings)
+
+
+def test_a_plan_much_shorter_than_its_cases_says_why_in_every_format(draft, workspace) -> None:
+    """Issue 13.6: the plan keeps the playbook's length and says why when a cited case of the
+    same use case took more than twice as long; the draft's cost range is shown with it."""
+    from docx import Document as Docx
+
+    from dih_ai.deep_dive_consistency import DURATION_FACTOR, WEEKS_PER_MONTH
+    from dih_ai.documents import to_docx, to_html
+    from dih_ai.i18n import money_range
+
+    dive = deep_dive(draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter())
+    plan = dive.plan
+    playbook = load_data("deep_dive.yaml")["use_cases"]["predictive_maintenance"]
+    assert plan.total_weeks == sum(p["weeks"] for p in playbook["phases"])  # not stretched
+    cases = workspace.corpus.cases
+    longer = [
+        c.id
+        for c in dive.citations
+        if (cases[c.id].duration_months or 0) * WEEKS_PER_MONTH > DURATION_FACTOR * plan.total_weeks
+    ]
+    assert longer, "the bundled predictive maintenance cases took 12-16 months"
+    [note] = [n for n in plan.notes if n.kind == "duration"]
+    assert note.cases == longer and note.section == "phases"
+    for cid in longer:
+        assert f"{cases[cid].duration_months} mesi [{cid}]" in note.text
+    cost = money_range(plan.initiative.cost_eur, "it")
+    assert cost and cost in note.text
+    assert cost in dive.section("objective").markdown
+    phases = dive.section("phases")
+    assert phases.markdown.startswith(note.text) and set(longer) <= set(phases.citations)
+    assert note.text in to_markdown(dive)
+    assert json.loads(to_json(dive))["plan"]["notes"][-1]["text"] == note.text
+    html = to_html(dive)
+    assert "Durata rispetto ai casi citati" in html and f"{plan.total_weeks} settimane" in html
+    words = " ".join(p.text for p in Docx(io.BytesIO(to_docx(dive))).paragraphs)
+    assert "Durata rispetto ai casi citati" in words
+
+
+def test_the_duration_rule_counts_only_long_cases_of_the_same_use_case(draft, workspace) -> None:
+    from dih_ai.deep_dive_consistency import duration_note
+
+    initiative = next(i for i in draft.initiatives if i.use_case == "predictive_maintenance")
+    study = next(
+        c for c in workspace.corpus.cases.values() if "predictive_maintenance" in c.ai_use_cases
+    )
+    weeks = 25  # 50 weeks is about 11.5 months
+    short = study.model_copy(update={"duration_months": 11})
+    long = study.model_copy(update={"duration_months": 24})
+    assert duration_note(initiative, [short], weeks, "it") is None
+    note = duration_note(initiative, [short, long], weeks, "en")
+    assert note and note.cases == [study.id] and "24 months" in note.text
+    other = long.model_copy(update={"ai_use_cases": ["visual_inspection"]})
+    assert duration_note(initiative, [other], weeks, "en") is None
+    enabler = next(i for i in draft.initiatives if i.use_case is None)
+    assert duration_note(enabler, [long], weeks, "en") is None
+
+
+def test_systems_already_in_place_are_used_not_installed(draft, meccanica, workspace) -> None:
+    """The sample's notes say the lathes are connected: the draft says the use case uses the
+    sensors in place, and the plan does not install them again."""
+    from dih_ai.deep_dive_consistency import systems_in_place
+
+    initiative = next(i for i in draft.initiatives if i.use_case == "predictive_maintenance")
+    dive = deep_dive(draft, initiative.id, workspace, writer=OfflineWriter())
+    assert dive.plan.systems_in_place == {"sensors": "draft"}
+    activities = " ".join(a for p in dive.plan.phases for a in p.activities)
+    assert "Installare sensori di vibrazione" not in activities
+    assert "sensori e le connessioni già presenti" in activities
+    [note] = [n for n in dive.plan.notes if n.kind == "systems_in_place"]
+    assert dive.section("resources").markdown.startswith(note.text)
+    assert not any("read from the draft's initiative only" in w for w in dive.warnings)
+    quoting = deep_dive(draft, "uc-quoting", workspace, writer=OfflineWriter())
+    assert any("whether erp already exist" in w for w in quoting.warnings)
+    # without a word about them, the playbook's installation stays
+    bare = initiative.model_copy(update={"description": "manutenzione", "why": "obiettivo"})
+    assert systems_in_place(draft, bare) == {}
+    # an ERP denied by the notes, or one the roadmap adopts, is not in place
+    erp = bare.model_copy(update={"why": "nota del consulente: «gestionale in uso dal 2019»"})
+    assert systems_in_place(draft, erp) == {"erp": "draft"}
+    denied = bare.model_copy(update={"why": "nota del consulente: «nessun gestionale in uso»"})
+    assert systems_in_place(draft, denied) == {}
+    with_enabler = draft.model_copy(
+        update={
+            "initiatives": [*draft.initiatives, erp.model_copy(update={"id": "management-system"})]
+        }
+    )
+    assert "erp" not in systems_in_place(with_enabler, erp)
+    # with the assessment, its notes and technology levels count too
+    assert systems_in_place(draft, bare, meccanica)["sensors"] in {"notes", "assessment"}
