@@ -1,7 +1,8 @@
 """Tokens per draft and per deep dive with the default prompts (counted by tiktoken, nothing
-sent) and the cost at list prices for two common models.
+sent) and the cost at list prices for two common models: without prompt caching, with it
+(the shared prefix of every call after the first), and through the Batch API.
 
-Run: .venv/bin/python bench/bench_tokens.py
+Run: .venv/bin/python bench/bench_tokens.py [--index-dir an-index-already-built]
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def main() -> None:
 
     print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
-        workspace = Workspace.open(index_dir=Path(tmp) / "index")
+        index = sys.argv[sys.argv.index("--index-dir") + 1] if "--index-dir" in sys.argv else None
+        workspace = Workspace.open(index_dir=Path(index) if index else Path(tmp) / "index")
         refs = sorted((ROOT / "evals" / "references").glob("*/reference.json"))
         import json
 
@@ -45,11 +47,15 @@ def main() -> None:
                 writer = LLMWriter(Settings(backend="openai", model=model, api_key="unused"))
                 calls = writer.estimate(data)
                 prompt = sum(c.prompt_tokens for c in calls)
+                cached = sum(c.cached_tokens for c in calls)
                 completion = typical * len(calls)
+                with_cache = cost_usd(model, prompt, completion, cached)
+                batch = cost_usd(model, prompt, completion, batch=True)
                 print(
-                    f"{name} {model}: {len(calls)} calls, {prompt} prompt tokens, "
-                    f"~{completion} completion tokens, ~${cost_usd(model, prompt, completion):.3f}"
-                    f" per draft (upper bound on prompts: earlier sections at the output limit)"
+                    f"{name} {model}: {len(calls)} calls, {prompt} prompt tokens ({cached} from "
+                    f"the provider's cache), ~{completion} completion tokens; "
+                    f"~${cost_usd(model, prompt, completion):.4f} per draft without caching, "
+                    f"~${with_cache:.4f} with it, ~${batch:.4f} through the Batch API"
                 )
         assessment = load_assessment(ROOT / "examples" / "assessments" / "officina-meccanica.yaml")
         draft = draft_roadmap(assessment, workspace)
@@ -59,10 +65,12 @@ def main() -> None:
             writer = LLMWriter(Settings(backend="openai", model=model, api_key="unused"))
             calls = writer.estimate(SectionJob.deep_dive(dive_input, writer.fallback))
             prompt = sum(c.prompt_tokens for c in calls)
+            cached = sum(c.cached_tokens for c in calls)
             completion = typical * len(calls)
             print(
-                f"deep dive {first.id} {model}: {len(calls)} calls, {prompt} prompt tokens, "
-                f"~{completion} completion tokens, ~${cost_usd(model, prompt, completion):.3f}"
+                f"deep dive {first.id} {model}: {len(calls)} calls, {prompt} prompt tokens "
+                f"({cached} cached), ~{completion} completion tokens, "
+                f"~${cost_usd(model, prompt, completion, cached):.4f}"
             )
 
 
