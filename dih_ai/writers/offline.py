@@ -131,7 +131,9 @@ def _milestones(data: WriterInput, initiatives: list[Initiative]) -> list[dict[s
         if spec.get("touches_staff"):
             topics.setdefault("high_risk_annex_iii", []).append(i.title)
             topics.setdefault("prohibited", []).append(i.title)
-        if "Allegato I " in (spec.get("ai_act", {}).get("raised_when", {}).get("it", "") + " "):
+        if re.search(
+            r"Allegato I\b(?!I)", spec.get("ai_act", {}).get("raised_when", {}).get("it", "")
+        ):
             topics.setdefault("high_risk_annex_i", []).append(i.title)
     topics["literacy"] = [i.title for i in initiatives if i.id == "ai-literacy"]
     return [
@@ -202,6 +204,14 @@ def _funding_view(data: WriterInput, initiatives: list[Initiative]) -> dict[str,
     return {"rows": rows, "measures": measures, "budget": budget, "watch": watch}
 
 
+def _lower_first(text: str) -> str:
+    """A sentence continued after a colon: "Raccogliere ..." -> "raccogliere ..." (an acronym
+    such as "AI" or "ERP" stays as it is)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def _priorities(initiatives: list[Initiative]) -> list[Initiative]:
     """Three priorities: the first digital foundation (else the first gate), then the use
     cases asked for first."""
@@ -221,7 +231,6 @@ def build_context(data: WriterInput) -> dict[str, Any]:
     catalogue = load_data("use_cases.yaml")["use_cases"]
     by_use_case = sources_by_use_case(data.sources)
     initiatives = cited_initiatives(data)
-    gates_by_id = {g.id: g.title or g.id for g in readiness.gates}
     duties = plan.class_duties
     use_cases = []
     for choice in plan.use_cases:
@@ -232,7 +241,7 @@ def build_context(data: WriterInput) -> dict[str, Any]:
                 "title": choice.title,
                 "process_area": _t("process_areas", spec["process_area"], language),
                 "value": spec["value"][language],
-                "blocked_by": [gates_by_id.get(g, g) for g in choice.blocked_by],
+                "blocked_by": initiative.prerequisites,
                 "why": "; ".join(choice.reasons) or "-",
                 "ai_act": _t("ai_act", spec["ai_act"]["class"], language),
                 "ai_act_basis": spec["ai_act"]["basis"][language],
@@ -254,7 +263,7 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         return {
             "title": i.title,
             "use_case": i.use_case,
-            "description": i.description.rstrip(". "),
+            "description": _lower_first(i.description.rstrip(". ")),
             "prerequisites": i.prerequisites,
             "effort": _t("effort", i.effort, language),
             "cost": _cost(i.cost_eur, language),
