@@ -248,10 +248,12 @@ def _print_calls(writer, calls) -> None:
             f"{call.cost_usd:>9.4f}"
         )
     total_in = sum(c.prompt_tokens for c in calls)
+    cached = sum(getattr(c, "cached_tokens", 0) for c in calls)
     total_out = sum(c.max_completion_tokens for c in calls)
     typer.echo(
-        f"{len(calls)} calls, {total_in} prompt tokens, at most {total_out} completion "
-        f"tokens, at most ${sum(c.cost_usd for c in calls):.4f} "
+        f"{len(calls)} calls, {total_in} prompt tokens ({cached} expected from the provider's "
+        f"prompt cache), at most {total_out} completion tokens, at most "
+        f"${sum(c.cost_usd for c in calls):.4f} "
         "(before any re-ask; list prices in data/prices.yaml)"
     )
 
