@@ -102,6 +102,14 @@ def sections_without_label(sections: list[Section], label: str | None) -> list[S
     return out
 
 
+def number(value: float | None, language: str) -> str:
+    """A score as readers of the language write it: 37,7 in Italian, 37.7 in English."""
+    if value is None:
+        return "—"
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "it" else text
+
+
 def consultant_notes(document: RoadmapDraft | DeepDive) -> list[str]:
     """The draft's notes for the consultant, when it has any."""
     return list(getattr(document, "notes_for_consultant", None) or [])

@@ -17,6 +17,7 @@ from dih_ai.documents.common import (
     consultant_notes,
     initiative_table,
     made_by,
+    number,
     sections_without_label,
     title,
 )
@@ -98,6 +99,10 @@ def to_html(document: RoadmapDraft | DeepDive, branding: Branding | None = None)
         template = "draft.html.j2"
         table = initiative_table(document) if document.initiatives else []
         common |= {"draft": document, "doc": document, "radar": radar, "initiatives": table}
+        common["scores"] = {
+            "ai_readiness": number(document.readiness.ai_readiness, document.language),
+            "dma_overall": number(document.readiness.dma_overall, document.language),
+        }
     else:
         plan = document.plan
         gantt = gantt_svg(

@@ -16,6 +16,7 @@ from dih_ai.documents.common import (
     consultant_notes,
     initiative_table,
     made_by,
+    number,
     sections_without_label,
     title,
 )
@@ -127,11 +128,11 @@ def _table(document: Any, rows: list[list[str]], brand: Branding, markdown: bool
     table.style = "Table Grid"
     table.autofit = False
     widths = column_widths([[_plain(c) if markdown else c for c in r] for r in rows])
-    for number, cells in enumerate(rows):
+    for row_number, cells in enumerate(rows):
         row = table.add_row()
         row_props = row._tr.get_or_add_trPr()
         row_props.append(_element("w:cantSplit"))
-        if number == 0:
+        if row_number == 0:
             row_props.append(_element("w:tblHeader"))
         for i, cell in enumerate(row.cells):
             cell.width = Cm(widths[i])
@@ -140,12 +141,12 @@ def _table(document: Any, rows: list[list[str]], brand: Branding, markdown: bool
             paragraph.paragraph_format.space_after = Pt(1)
             text = cells[i] if i < len(cells) else ""
             if markdown:
-                _inline(paragraph, text, bold=number == 0)
+                _inline(paragraph, text, bold=row_number == 0)
             else:
-                paragraph.add_run(text).bold = number == 0
+                paragraph.add_run(text).bold = row_number == 0
             for run in paragraph.runs:
                 run.font.size = Pt(9)
-            if number == 0:
+            if row_number == 0:
                 _shade(cell, brand.tint())
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
@@ -319,10 +320,11 @@ def to_docx(document_of: RoadmapDraft | DeepDive, branding: Branding | None = No
         _picture(document, radar, words["radar"])
     summary = document.add_paragraph()
     summary.add_run(f"{words['readiness']}: ").bold = True
-    summary.add_run(f"{readiness.ai_readiness}/100 ({readiness.level_label or readiness.level})")
+    score = number(readiness.ai_readiness, doc.language)
+    summary.add_run(f"{score}/100 ({readiness.level_label or readiness.level})")
     if readiness.dma_overall is not None:
         summary.add_run("   DMA: ").bold = True
-        summary.add_run(f"{readiness.dma_overall}/100")
+        summary.add_run(f"{number(readiness.dma_overall, doc.language)}/100")
     if readiness.gates:
         _picture(document, gates_svg(readiness.gates, words["passed"], words["failed"]), "")
     for section in sections:
