@@ -548,7 +548,7 @@ def make_plan(
         worker_conditions=_worker_conditions(initiatives, language),
         goals=goal_coverage(assessment, initiatives),
         note_facts=list(
-            dict.fromkeys([*used_notes, *note_uses, *map(quote, sensor_notes(assessment))])
+            dict.fromkeys(map(quote, [*used_notes, *note_uses, *sensor_notes(assessment)]))
         ),
         budget=budget(initiatives),
         dma_targets=dma_targets(readiness, initiatives),
