@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
-from dih_ai.corpus import CHUNKER_VERSION, Chunk, Corpus, chunks
+from dih_ai.corpus import CHUNKER_VERSION, Chunk, Corpus, chunks, corpus_hash
 from dih_ai.errors import ConfigError, DihAiError, IndexError_
-from dih_ai.index_lock import LOCK_FILE, LockTimeout, ServerLease, folder_lock
+from dih_ai.index_lock import LOCK_FILE, LockTimeout, ServerLease, folder_lock, seconds_from_env
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
@@ -144,11 +144,13 @@ def _latest(corpus: Corpus) -> Corpus:
     root = corpus.root
     if root is None or not root.is_dir() or corpus.problems:
         return corpus
+
+    def digest(path: Path) -> str:  # as corpus.py computes `content_hash`
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
     try:
         on_disk = {
-            f"corpus/{p.relative_to(root).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()[
-                :16
-            ]
+            f"corpus/{p.relative_to(root).as_posix()}": digest(p)
             for p in root.rglob("*.md")
             if p.name.lower() != "readme.md"
         }
@@ -182,10 +184,9 @@ class CaseIndex:
             embedder = E5Embeddings()
         self.embedder = embedder
         self.collection_name = collection
-        env = os.environ.get("DIH_AI_INDEX_RETRY_S")
         # how long transient errors (a busy SQLite file, a server restarting) are retried
-        default = 30.0 if url else 10.0
-        self.retry_s = retry_s if retry_s is not None else float(env) if env else default
+        default = seconds_from_env("DIH_AI_INDEX_RETRY_S", 30.0 if url else 10.0)
+        self.retry_s = retry_s if retry_s is not None else default
         self._client: Any = None
         self._build: Any = None  # the published build being read (a chromadb collection)
         self._count: int | None = None  # its chunk count (a build never changes)
@@ -266,7 +267,8 @@ class CaseIndex:
 
     def _pointer_meta(self) -> dict[str, Any]:
         try:
-            return dict(self.client().get_collection(f"{self.collection_name}.pointer").metadata)
+            pointer = self.client().get_collection(f"{self.collection_name}.pointer")
+            return dict(pointer.metadata or {})
         except Exception as exc:
             if _not_found(exc):
                 return {}
@@ -381,16 +383,16 @@ class CaseIndex:
 
     @staticmethod
     def _compare(corpus: Corpus, indexed: dict[str, str], into: Any) -> None:
-        """Fill `into.added/updated/removed` (cases) from chunk ids and content hashes."""
-        by_case: dict[str, dict[str, str]] = {}
+        """Count into `into` the cases added, updated, removed and unchanged, by content hash
+        (enough: a build is only ever published complete)."""
+        by_case: dict[str, set[str]] = {}
         for chunk_id, digest in indexed.items():
-            by_case.setdefault(_case_of(chunk_id), {})[chunk_id] = digest
+            by_case.setdefault(_case_of(chunk_id), set()).add(digest)
         for case_id, case in corpus.cases.items():
-            expected = {c.id: case.content_hash for c in chunks(case)}
             have = by_case.get(case_id)
             if not have:
                 into.added.append(case_id)
-            elif have != expected:
+            elif have != {case.content_hash}:
                 into.updated.append(case_id)
             else:
                 into.unchanged += 1
@@ -404,9 +406,12 @@ class CaseIndex:
             if build is None:
                 state.unusable = "there is no case index yet"
                 return state
-            state.built_at = (build.metadata or {}).get("built_at")
+            meta = build.metadata or {}
+            state.built_at = meta.get("built_at")
             state.unusable = self._mismatch(build, ("dih_ai_index", "embedder", "chunker"))
-            if state.unusable is None:
+            if state.unusable is None and meta.get("corpus_hash") == corpus_hash(corpus):
+                state.unchanged = len(corpus.cases)  # the build records what it was made of
+            elif state.unusable is None:
                 self._compare(corpus, self._retry(lambda: self._hashes(build), "read"), state)
         except IndexError_ as exc:
             state.unusable = str(exc)
@@ -447,7 +452,7 @@ class CaseIndex:
     def _locked(self, wait_s: float) -> Iterator[None]:
         if self.url:
             lease = ServerLease(self.client(), self.collection_name)
-            with lease.hold(wait_s):
+            with lease.hold(wait_s, self._retry):
                 self._lease = lease
                 try:
                     yield
@@ -472,17 +477,17 @@ class CaseIndex:
         loaded it earlier never puts back an older version than the one on disk.
         `on_progress(done, total)` is called as chunks are embedded (for a progress bar)."""
         report = SyncReport()
-        with self._locked(wait_s):
-            self.refresh()
-            corpus = report.corpus = _latest(corpus)
-            try:
-                self._sync(corpus, report, on_progress)
-            except (ConfigError, IndexError_):
-                raise
-            except Exception as exc:
-                raise IndexError_(f"could not update the case index: {exc}") from exc
-            finally:
+        try:
+            with self._locked(wait_s):
                 self.refresh()
+                corpus = report.corpus = _latest(corpus)
+                self._sync(corpus, report, on_progress)
+        except (ConfigError, IndexError_):
+            raise
+        except Exception as exc:
+            raise IndexError_(f"could not update the case index at {self.where}: {exc}") from exc
+        finally:
+            self.refresh()
         return report
 
     def _open_for_writing(self, report: SyncReport) -> Any:
@@ -526,7 +531,16 @@ class CaseIndex:
             n for n in names if n.startswith(f"{base}.build-") and n not in (current_name, previous)
         ]
         legacy = base if current_name is None and base in names else None  # format 1
-        source, reason, indexed = self._current_for_writing(current_name or legacy, names)
+        source, reason = self._current_for_writing(current_name or legacy, names)
+        if (
+            current_name
+            and source
+            and (source.metadata or {}).get("corpus_hash") == corpus_hash(corpus)
+        ):
+            report.unchanged = len(corpus.cases)  # the build records what it was made of
+            self._drop(unfinished, report.dropped_unfinished)
+            return
+        indexed = self._retry(lambda: self._hashes(source), "read the build") if source else {}
         self._compare(corpus, indexed, report)
         if current_name and reason:
             report.rebuilt_because = report.rebuilt_because or reason
@@ -551,22 +565,20 @@ class CaseIndex:
         if previous and previous not in (current_name, new):
             self._drop([previous], [])  # superseded twice: no reader should hold it now
 
-    def _current_for_writing(
-        self, name: str | None, names: list[str]
-    ) -> tuple[Any, str | None, dict[str, str]]:
-        """The build to copy from, why to start afresh (decided under the lock), its hashes."""
+    def _current_for_writing(self, name: str | None, names: list[str]) -> tuple[Any, str | None]:
+        """The build to copy from, and why to start afresh: decided under the lock."""
         if name is None:
-            return None, None, {}
+            return None, None
         if name not in names:
-            return None, f"collection {name} is missing", {}
+            return None, f"collection {name} is missing"
         try:
             build = self._retry(lambda: self.client().get_collection(name), "read the build")
-            hashes = self._retry(lambda: self._hashes(build), "read the build")
+            self._retry(lambda: build.peek(1), "read the build")
         except IndexError_ as exc:
             self._retry(self.client().heartbeat, "reach the index")  # a network error stops here
-            return None, f"collection {name} unreadable, confirmed under the lock: {exc}", {}
+            return None, f"collection {name} unreadable, confirmed under the lock: {exc}"
         mismatch = self._mismatch(build)  # a format-1 index: its vectors are reused as they are
-        return (None, mismatch, {}) if mismatch else (build, None, hashes)
+        return (None, mismatch) if mismatch else (build, None)
 
     def _write_build(
         self,
@@ -602,7 +614,12 @@ class CaseIndex:
             report.chunks_embedded += len(batch)
             if on_progress:
                 on_progress(start + len(batch), len(todo))
-        done = {**self._expected_metadata(), "state": "complete", "built_at": _now()}
+        done = {
+            **self._expected_metadata(),
+            "state": "complete",
+            "built_at": _now(),
+            "corpus_hash": corpus_hash(corpus),
+        }
         done.pop("hnsw:space")  # fixed at creation
         self._retry(lambda: build.modify(metadata=done), "finish the build")
         return name
@@ -628,10 +645,19 @@ class CaseIndex:
         meta = {"current": new, "generation": generation, "switched_at": _now()}
         if previous:
             meta["previous"] = previous
-        pointer = self._retry(
-            lambda: client.get_or_create_collection(f"{self.collection_name}.pointer"), "publish"
-        )
-        self._retry(lambda: pointer.modify(metadata=meta), "publish the build")
+        name = f"{self.collection_name}.pointer"
+
+        def switch() -> None:
+            try:
+                pointer = client.get_collection(name)
+            except Exception as exc:
+                if not _not_found(exc):
+                    raise
+                client.create_collection(name, metadata=meta)  # the first build
+                return
+            pointer.modify(metadata=meta)
+
+        self._retry(switch, "publish the build")
 
     def _drop(self, names: list[str], dropped: list[str]) -> None:
         for name in names:

@@ -15,19 +15,32 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dih_ai.errors import IndexError_
+from dih_ai.errors import ConfigError, IndexError_
 
 LOCK_FILE = ".dih-ai-index.lock"
-# a lease not renewed for this long is taken over (the hosts' clocks must agree within it)
-LEASE_TTL_S = float(os.environ.get("DIH_AI_INDEX_LEASE_S", "60"))
+LEASE_TTL_S = 60.0  # a lease not renewed for this long is taken over (clocks must agree)
 
 
 class LockTimeout(IndexError_):
     """Another process holds the index lock for longer than we were willing to wait."""
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A duration setting in seconds from the environment (`ConfigError` if not a number)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r}: expected a number of seconds")
+    return value
 
 
 def _owner() -> str:
@@ -57,10 +70,10 @@ def folder_lock(folder: Path, timeout_s: float) -> Iterator[None]:
 class ServerLease:
     """A lease on a collection of a Chroma server, kept in the server (see the module doc)."""
 
-    def __init__(self, client: Any, collection: str, ttl_s: float = LEASE_TTL_S) -> None:
+    def __init__(self, client: Any, collection: str, ttl_s: float | None = None) -> None:
         self.client = client
         self.name = f"{collection}.lock"
-        self.ttl_s = ttl_s
+        self.ttl_s = ttl_s or seconds_from_env("DIH_AI_INDEX_LEASE_S", LEASE_TTL_S)
         self.owner = _owner()
         self.lost = False  # set if the lease was taken from us while we held it
         self._held: Any = None
@@ -105,11 +118,16 @@ class ServerLease:
                 # a network error: try again at the next tick; the lease has time left
 
     @contextlib.contextmanager
-    def hold(self, timeout_s: float) -> Iterator[ServerLease]:
-        """Hold the lease (wait up to `timeout_s`), renewing it in the background."""
+    def hold(
+        self,
+        timeout_s: float,
+        retry: Callable[[Callable[[], bool], str], bool] = lambda action, _: action(),
+    ) -> Iterator[ServerLease]:
+        """Hold the lease (wait up to `timeout_s`), renewing it in the background.
+        `retry(action, what)` runs each attempt (to ride out network errors)."""
         deadline = time.monotonic() + timeout_s
         pause = 0.05
-        while not self._try_take():
+        while not retry(self._try_take, "take the index lease"):
             if time.monotonic() >= deadline:
                 holder = ""
                 with contextlib.suppress(Exception):

@@ -109,3 +109,28 @@ def test_cosine_similarity_and_telemetry_off(tmp_path: Path, small_corpus: Path)
     assert hits[0][0].metadata["case_id"] == "cs-torneria-cnc-predittiva"
     assert all(-1.0 <= score <= 1.0 for _, score in hits)
     assert index.client().get_settings().anonymized_telemetry is False
+
+
+def test_an_index_of_the_earlier_layout_is_reused_without_embedding(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    for extra in ("cs-agri-caseificio-previsione", "cs-lamiera-ispezione-visiva"):
+        (small_corpus / f"{extra}.md").unlink()
+    index = CaseIndex(tmp_path / "ix")
+    first = index.sync(load_corpus(small_corpus))
+    client = index.client()
+    build = client.get_collection(first.build)
+    data = build.get(include=["embeddings", "documents", "metadatas"])
+    # the layout before versioned builds: one collection named after the index, format 1
+    meta = {**index._expected_metadata(), "dih_ai_index": 1, "state": "complete"}
+    legacy = client.create_collection("fabbriche-vetrina", metadata=meta)
+    legacy.add(**{k: data[k] for k in ("ids", "embeddings", "documents", "metadatas")})
+    client.delete_collection(first.build)
+    client.delete_collection("fabbriche-vetrina.pointer")
+
+    embedder = CountingEmbeddings()
+    again = CaseIndex(tmp_path / "ix", embedder=embedder)
+    _, warnings = again.ensure_current(load_corpus(small_corpus))
+    assert warnings == [] and embedder.calls == 0
+    assert again.count() == first.chunks_embedded
+    assert again._pointer_meta()["previous"] == "fabbriche-vetrina"  # kept for its readers
