@@ -63,3 +63,39 @@ def test_server_index_is_incremental_and_searchable(
     local_hits = [(c.id, round(s, 4)) for c, s in embedded.dense_search(query, 5)]
     assert server_hits == local_hits  # same code, same vectors, same ranking
     assert server_hits[0][0].startswith("cs-torneria-cnc-predittiva#")
+
+
+def test_the_server_lease_admits_one_writer_and_takes_over_an_expired_one(
+    chroma_url: str,
+) -> None:
+    import threading
+    import time
+
+    from dih_ai.index_lock import LockTimeout, ServerLease
+
+    client = CaseIndex(url=chroma_url, collection="lease-test").client()
+    inside, most = [0], [0]
+
+    def writer() -> None:
+        with ServerLease(client, "lease-test").hold(60):
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            time.sleep(0.3)
+            inside[0] -= 1
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+
+    held, second = ServerLease(client, "lease-test"), ServerLease(client, "lease-test")
+    with held.hold(5), pytest.raises(LockTimeout), second.hold(0.5):
+        pass
+    # a holder that died: never renewed, never released; taken over once it expires
+    dead = {"owner": "dead-host:1", "expires": time.time() + 1}
+    client.create_collection("lease-test.lock", metadata=dead)
+    with ServerLease(client, "lease-test").hold(30) as lease:
+        assert not lease.lost
+    assert not [c.name for c in client.list_collections() if c.name.startswith("lease-test.")]
