@@ -555,7 +555,7 @@ class CaseIndex:
                     sources.append((build, self._hashes(build)))
         generation = int(pointer.get("generation", 0)) + 1
         new = self._write_build(corpus, sources, generation, report, on_progress)
-        if self._lease is not None and self._lease.lost:
+        if self._lease is not None and not self._lease.still_held():
             raise IndexError_(
                 f"lost the index lease on {self.where} while writing; {new} was not published"
             )

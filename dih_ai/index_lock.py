@@ -117,6 +117,18 @@ class ServerLease:
                     return
                 # a network error: try again at the next tick; the lease has time left
 
+    def still_held(self) -> bool:
+        """Ask the server now whether the lease is still ours (before publishing)."""
+        try:
+            mine = self.client.get_collection(self.name)
+        except Exception as exc:
+            if "does not exist" in str(exc):
+                self.lost = True
+            return not self.lost  # a network error: trust the renewals so far
+        if mine.id != self._held.id:
+            self.lost = True
+        return not self.lost
+
     @contextlib.contextmanager
     def hold(
         self,
