@@ -38,8 +38,10 @@ def test_docx_has_headings_initiative_tables_and_references(food, workspace) -> 
     assert "Cited sources" in headings
     header = ["Horizon", "Initiative", "Use case", "AI Act risk", "Effort", "KPIs"]
     table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)
-    assert len(table.rows) - 1 == len(draft.initiatives)
-    assert "Energy optimisation" in {r.cells[1].text for r in table.rows}
+    order = {"0-6m": 0, "6-18m": 1, "18-36m": 2}
+    assert [r.cells[1].text for r in table.rows[1:]] == [
+        i.title for i in sorted(draft.initiatives, key=lambda i: order[i.horizon])
+    ]
     refs = [p.text for p in document.paragraphs if p.text.startswith("[cs-")]
     assert len(refs) == len(draft.citations)
 

@@ -27,16 +27,23 @@ NAME = "Officina Meccanica Esempio S.r.l."
 
 
 @pytest.fixture(scope="module")
-def drafts(workspace):
+def draft(workspace):
     from dih_ai.assessment.load import load_assessment
     from tests.conftest import EXAMPLES
 
     meccanica = load_assessment(EXAMPLES / "officina-meccanica.yaml")
-    draft = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
-    dive = deep_dive(
+    return draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+
+
+@pytest.fixture(scope="module")
+def dive(draft, workspace):
+    from dih_ai.assessment.load import load_assessment
+    from tests.conftest import EXAMPLES
+
+    meccanica = load_assessment(EXAMPLES / "officina-meccanica.yaml")
+    return deep_dive(
         draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter(), assessment=meccanica
     )
-    return draft, dive
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +75,7 @@ def _pdf(data: bytes) -> tuple[PdfReader, list[str]]:
     return reader, [page.extract_text() for page in reader.pages]
 
 
-def test_docx_at_parity_with_the_html(drafts) -> None:
-    draft, _ = drafts
+def test_docx_at_parity_with_the_html(draft) -> None:
     document = Document(io.BytesIO(to_docx(draft)))
     title = document.paragraphs[0]
     assert title.style.name == "Title" and title.text == f"Roadmap AI – bozza: {NAME}"
@@ -106,16 +112,14 @@ def test_column_widths_fit_the_content() -> None:
     assert min(widths) >= len("Requisito") / 5.0  # never under the longest word
 
 
-def test_deep_dive_docx_has_the_gantt_and_the_name(drafts) -> None:
-    _, dive = drafts
+def test_deep_dive_docx_has_the_gantt_and_the_name(dive) -> None:
     document = Document(io.BytesIO(to_docx(dive)))
     assert document.paragraphs[0].text.endswith(f"– {NAME}")
     assert len(document.inline_shapes) == 1  # the Gantt chart
     assert _docx_text(document).count(dive.generated_by.label) == 1
 
 
-def test_pdf_reads_back_with_the_same_content(drafts) -> None:
-    draft, _ = drafts
+def test_pdf_reads_back_with_the_same_content(draft) -> None:
     data = to_pdf(draft)
     assert data.startswith(b"%PDF-")
     reader, pages = _pdf(data)
@@ -150,8 +154,7 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
     return out
 
 
-def test_pdf_of_a_deep_dive_draws_the_gantt(drafts) -> None:
-    _, dive = drafts
+def test_pdf_of_a_deep_dive_draws_the_gantt(dive) -> None:
     _, pages = _pdf(to_pdf(dive))
     flat = " ".join(" ".join(pages).split())
     assert f"– {NAME}" in flat
@@ -159,10 +162,9 @@ def test_pdf_of_a_deep_dive_draws_the_gantt(drafts) -> None:
         assert " ".join(phase.title.split())[:30] in flat
 
 
-def test_pdf_renders_with_no_network(drafts, tmp_path, monkeypatch, caplog) -> None:
+def test_pdf_renders_with_no_network(draft, tmp_path, monkeypatch, caplog) -> None:
     import pytest_socket
 
-    draft, _ = drafts
     (tmp_path / "html").mkdir()
     bundled = Path(__file__).resolve().parent.parent / "dih_ai/templates/html/draft.html.j2"
     (tmp_path / "html" / "draft.html.j2").write_text(
@@ -181,14 +183,13 @@ def test_pdf_renders_with_no_network(drafts, tmp_path, monkeypatch, caplog) -> N
     assert "a document fetches nothing: http://192.0.2.1/tracker.png" in caplog.text
 
 
-def test_a_missing_pdf_engine_is_one_clear_error(drafts, monkeypatch) -> None:
+def test_a_missing_pdf_engine_is_one_clear_error(draft, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(ConfigError, match="PDF needs WeasyPrint and Debian's pango"):
-        to_pdf(drafts[0])
+        to_pdf(draft)
 
 
-def test_branding_changes_every_format(drafts, hub) -> None:
-    draft, dive = drafts
+def test_branding_changes_every_format(draft, dive, hub) -> None:
     brand = load_branding(hub)
     page = to_html(draft, brand)
     assert "Hub Manifattura Lombarda" in page and 'src="data:image/png;base64,' in page
@@ -211,17 +212,17 @@ def test_branding_changes_every_format(drafts, hub) -> None:
         assert "Documento riservato – Hub Manifattura · info@hub.example" in flat
 
 
-def test_the_default_branding_is_neutral(drafts, monkeypatch) -> None:
+def test_the_default_branding_is_neutral(draft, monkeypatch) -> None:
     monkeypatch.delenv("DIH_AI_BRANDING", raising=False)
     brand = load_branding()
     assert (brand.name, brand.logo, brand.footer, brand.contact) == (None, None, None, None)
-    page = to_html(drafts[0])
+    page = to_html(draft)
     assert 'class="brand"' not in page and "brand-foot" not in page
 
 
-def test_branding_from_the_environment(drafts, hub, monkeypatch) -> None:
+def test_branding_from_the_environment(draft, hub, monkeypatch) -> None:
     monkeypatch.setenv("DIH_AI_BRANDING", str(hub))
-    assert "Hub Manifattura Lombarda" in to_html(drafts[0])
+    assert "Hub Manifattura Lombarda" in to_html(draft)
 
 
 @pytest.mark.parametrize(
@@ -244,8 +245,7 @@ def test_a_bad_branding_file_names_the_field(tmp_path, content, field, expected)
     assert line.startswith(f"{path}: {field}".rstrip(": ")) and expected in line
 
 
-def test_notes_for_the_consultant_show_in_every_format(drafts) -> None:
-    draft, _ = drafts
+def test_notes_for_the_consultant_show_in_every_format(draft) -> None:
     if "notes_for_consultant" not in type(draft).model_fields:
         pytest.skip("this draft model has no notes_for_consultant")
     noted = draft.model_copy(update={"notes_for_consultant": ["Obiettivo in conflitto col piano"]})
@@ -298,18 +298,18 @@ def test_cli_refuses_bad_document_options_before_any_work(tmp_path, examples) ->
     assert "Traceback" not in done.stderr
 
 
-def test_html_stays_self_contained_with_a_logo(drafts, hub) -> None:
-    page = to_html(drafts[0], load_branding(hub))
+def test_html_stays_self_contained_with_a_logo(draft, hub) -> None:
+    page = to_html(draft, load_branding(hub))
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
 
 
-def test_branded_page_in_a_real_browser(drafts, hub, tmp_path) -> None:
+def test_branded_page_in_a_real_browser(draft, hub, tmp_path) -> None:
     from tests.browser import Browser
 
     browser = Browser()
     try:
         page = tmp_path / "branded.html"
-        page.write_text(to_html(drafts[0], load_branding(hub)), encoding="utf-8")
+        page.write_text(to_html(draft, load_branding(hub)), encoding="utf-8")
         browser.open(page)
         others = [u for u in browser.requested_urls() if u != page.resolve().as_uri()]
         assert all(u.startswith("data:image/png") for u in others), others  # the logo only
@@ -329,12 +329,12 @@ def test_branded_page_in_a_real_browser(drafts, hub, tmp_path) -> None:
     assert shown["foot"] == "Documento riservato – Hub Manifattura · info@hub.example"
 
 
-def test_cli_prints_the_portfolio_report_to_pdf(drafts, tmp_path) -> None:
+def test_cli_prints_the_portfolio_report_to_pdf(draft, tmp_path) -> None:
     from dih_ai.render import to_json
 
     folder = tmp_path / "drafts"
     folder.mkdir()
-    (folder / "officina.json").write_text(to_json(drafts[0]), encoding="utf-8")
+    (folder / "officina.json").write_text(to_json(draft), encoding="utf-8")
     done = _cli("portfolio", str(folder), "--out", str(tmp_path / "report"), "--format", "pdf")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["portfolio.pdf"]

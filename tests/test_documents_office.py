@@ -55,20 +55,19 @@ def _open_in_office(docx: bytes, folder: Path, name: str) -> tuple[list[str], in
 
 
 @pytest.fixture(scope="module")
-def documents(workspace, tmp_path_factory):
+def meccanica():
     from dih_ai.assessment.load import load_assessment
     from tests.conftest import EXAMPLES
 
-    meccanica = load_assessment(EXAMPLES / "officina-meccanica.yaml")
-    draft = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
-    dive = deep_dive(
-        draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter(), assessment=meccanica
-    )
-    return draft, dive
+    return load_assessment(EXAMPLES / "officina-meccanica.yaml")
 
 
-def test_a_draft_docx_in_libreoffice(documents, tmp_path) -> None:
-    draft, _ = documents
+@pytest.fixture(scope="module")
+def draft(meccanica, workspace):
+    return draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+
+
+def test_a_draft_docx_in_libreoffice(draft, tmp_path) -> None:
     pages, images = _open_in_office(to_docx(draft), tmp_path, "draft")
     text = " ".join(pages)
     assert 4 <= len(pages) <= 30
@@ -83,15 +82,16 @@ def test_a_draft_docx_in_libreoffice(documents, tmp_path) -> None:
         assert f"Pagina {number} di {len(pages)}" in page
 
 
-def test_a_deep_dive_docx_in_libreoffice(documents, tmp_path) -> None:
-    _, dive = documents
+def test_a_deep_dive_docx_in_libreoffice(draft, meccanica, workspace, tmp_path) -> None:
+    dive = deep_dive(
+        draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter(), assessment=meccanica
+    )
     pages, images = _open_in_office(to_docx(dive), tmp_path, "dive")
     assert f"– {NAME}" in pages[0] and images >= 1  # the Gantt chart
     assert pages[-1].endswith(f"Pagina {len(pages)} di {len(pages)}")
 
 
-def test_a_branded_docx_in_libreoffice(documents, tmp_path) -> None:
-    draft, _ = documents
+def test_a_branded_docx_in_libreoffice(draft, tmp_path) -> None:
     (tmp_path / "logo.png").write_bytes(
         svg_png(
             '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30">'
