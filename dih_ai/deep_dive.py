@@ -22,9 +22,11 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
 from dih_ai.corpus import CaseStudy, corpus_hash
 from dih_ai.deep_dive_consistency import (
+    SYSTEM_WORDS,
     PlanNote,
     duration_note,
     item_text,
+    micro_note,
     systems_in_place,
     systems_note,
     variant_systems,
@@ -646,12 +648,15 @@ def prepare_deep_dive(
     plan = make_deep_dive_plan(
         draft, initiative, [s.study for s in sources], start=start, in_place=in_place
     )
+    if assessment is not None and assessment.company.size_band == "micro":
+        plan.notes.append(micro_note(draft.language))
     unknown_systems = sorted(variant_systems(playbook_for(initiative)[1]) - set(in_place))
     if assessment is None and unknown_systems:
         warnings.append(
-            f"without the assessment, whether {', '.join(unknown_systems)} already exist was "
-            "read from the draft's initiative only (description and why): check that the plan "
-            "installs nothing the company already has"
+            "without the assessment, whether the company already has "
+            + " or ".join(SYSTEM_WORDS[s]["en"] for s in unknown_systems)
+            + " was read from the draft's initiative only (description and why): check that "
+            "the plan installs nothing the company already has"
         )
     unknown = sorted(set(initiative.funding) - {f.id for f in plan.funding})
     if unknown:

@@ -66,7 +66,7 @@ SOURCE_WORDS = {
 class PlanNote(BaseModel):
     """A reason the plan gives for itself, shown at the top of one section."""
 
-    kind: Literal["duration", "systems_in_place"]
+    kind: Literal["duration", "systems_in_place", "micro_firm"]
     section: str = Field(description="the id of the section that shows it")
     text: str = Field(description="Markdown; may cite cases as [case-id]")
     cases: list[str] = Field(default_factory=list, description="the cases the text cites")
@@ -159,6 +159,22 @@ def systems_note(used: dict[str, str], language: str) -> PlanNote | None:
     return PlanNote(kind="systems_in_place", section="resources", text=text)
 
 
+def micro_note(language: str) -> PlanNote:
+    """How a micro firm covers the plan's roles (shown when the assessment says micro)."""
+    text = (
+        "**In una micro impresa:** più ruoli sono della stessa persona. Il titolare fa da "
+        "sponsor e da referente; privacy, IT e sicurezza possono essere affidati a consulenti "
+        "esterni o al fornitore, con il DIH per metodo e verifiche. Il perimetro resta il più "
+        "piccolo utile: una macchina, una famiglia di prodotti, un'area."
+        if language == "it"
+        else "**In a micro firm:** one person holds several roles. The owner is sponsor and "
+        "lead; privacy, IT and security can be outside advisers or the supplier, with the hub "
+        "for method and reviews. The scope stays the smallest useful one: one machine, one "
+        "product family, one area."
+    )
+    return PlanNote(kind="micro_firm", section="resources", text=text)
+
+
 # -- durations and costs ---------------------------------------------------------------------
 def long_cases(
     initiative: Initiative, studies: list[CaseStudy], total_weeks: int
@@ -232,12 +248,12 @@ def duration_note(
 
 
 def with_notes(sections: list[Section], notes: list[PlanNote]) -> None:
-    """Put each note at the top of its section (unless the writer already wrote it) and add
-    its cases to the section's citations."""
-    for note in notes:
-        section = next((s for s in sections if s.id == note.section), None)
-        if section is None:
-            continue
-        if note.text not in section.markdown:
-            section.markdown = f"{note.text}\n\n{section.markdown.strip()}\n"
-        section.citations = list(dict.fromkeys([*section.citations, *note.cases]))
+    """Put the notes at the top of their section, in order (unless the writer already wrote
+    them), and add the cases they name to the section's citations."""
+    for section in sections:
+        own = [n for n in notes if n.section == section.id]
+        missing = [n.text for n in own if n.text not in section.markdown]
+        if missing:
+            section.markdown = "\n\n".join([*missing, section.markdown.strip()]) + "\n"
+        cases = [c for n in own for c in n.cases]
+        section.citations = list(dict.fromkeys([*section.citations, *cases]))

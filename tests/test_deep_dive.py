@@ -457,8 +457,16 @@ def test_systems_already_in_place_are_used_not_installed(draft, meccanica, works
     [note] = [n for n in dive.plan.notes if n.kind == "systems_in_place"]
     assert dive.section("resources").markdown.startswith(note.text)
     assert not any("read from the draft's initiative only" in w for w in dive.warnings)
-    quoting = deep_dive(draft, "uc-quoting", workspace, writer=OfflineWriter())
-    assert any("whether erp already exist" in w for w in quoting.warnings)
+    quoting = initiative.model_copy(
+        update={"id": "uc-quoting", "use_case": "quoting", "description": "x", "why": None}
+    )
+    edited = draft.model_copy(
+        update={"initiatives": [i for i in draft.initiatives if i.id != "uc-quoting"] + [quoting]}
+    )
+    quoting = deep_dive(edited, "uc-quoting", workspace, writer=OfflineWriter())
+    assert any(
+        "whether the company already has management system (ERP)" in w for w in quoting.warnings
+    )
     # without a word about them, the playbook's installation stays
     bare = initiative.model_copy(update={"description": "manutenzione", "why": "obiettivo"})
     assert systems_in_place(draft, bare) == {}
@@ -475,3 +483,13 @@ def test_systems_already_in_place_are_used_not_installed(draft, meccanica, works
     assert "erp" not in systems_in_place(with_enabler, erp)
     # with the assessment, its notes and technology levels count too
     assert systems_in_place(draft, bare, meccanica)["sensors"] in {"notes", "assessment"}
+
+
+def test_a_micro_firm_is_told_how_to_cover_the_roles(draft, meccanica, workspace) -> None:
+    company = meccanica.company.model_copy(update={"size_band": "micro", "employees": 6})
+    micro = meccanica.model_copy(update={"company": company})
+    dive = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter(), assessment=micro)
+    [note] = [n for n in dive.plan.notes if n.kind == "micro_firm"]
+    assert dive.section("resources").markdown.startswith(note.text)
+    small = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter(), assessment=meccanica)
+    assert not any(n.kind == "micro_firm" for n in small.plan.notes)
