@@ -217,9 +217,9 @@ def duration_note(
             f"**Durata rispetto ai casi citati:** {who} {joined} per l'intero progetto, "
             f"contro le {total_weeks} settimane (circa {months} mesi) di questo piano. Il piano "
             "resta di questa durata perché copre il pilota su un perimetro limitato, la "
-            "decisione go/no-go e una prima estensione; i mesi dei casi comprendono "
+            "decisione go/no-go e una prima estensione; i mesi dei casi comprendono anche "
             "l'estensione a tutto il perimetro e la messa a regime, da pianificare dopo il "
-            "go/no-go su tempi simili. "
+            "go/no-go: possono richiedere tempi simili. "
             + (
                 f"Il costo indicativo della bozza, {cost}, vale per questo piano e non per "
                 "l'intero progetto dei casi."
@@ -234,8 +234,8 @@ def duration_note(
             f"**Duration against the cited cases:** {who} {joined} for the whole project, "
             f"against this plan's {total_weeks} weeks (about {months} months). The plan keeps "
             "this length because it covers a pilot on a limited scope, the go/no-go decision "
-            "and a first rollout; the cases' months include the rollout to the whole scope "
-            "and bedding in, to plan after the go/no-go over a similar time. "
+            "and a first rollout; the cases' months also cover rolling out to the whole scope "
+            "and settling in, to plan after the go/no-go: they may take as long. "
             + (
                 f"The draft's indicative cost, {cost}, is for this plan, not for the cases' "
                 "whole project."
