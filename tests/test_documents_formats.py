@@ -217,7 +217,7 @@ def test_the_default_branding_is_neutral(draft, monkeypatch) -> None:
     brand = load_branding()
     assert (brand.name, brand.logo, brand.footer, brand.contact) == (None, None, None, None)
     page = to_html(draft)
-    assert 'class="brand"' not in page and "brand-foot" not in page
+    assert '<header class="brand">' not in page and '<footer class="brand-foot">' not in page
 
 
 def test_branding_from_the_environment(draft, hub, monkeypatch) -> None:
