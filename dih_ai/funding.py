@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from dih_ai.assessment.models import Assessment
+from dih_ai.i18n import localised
 from dih_ai.knowledge import as_date
 from dih_ai.resources import load_data
 
@@ -46,10 +47,6 @@ class FundingEntry(BaseModel):
     source: str
     checked_on: dt.date
     only_for: list[str] = Field(default_factory=list)
-
-
-def _localised(value: Any, language: str) -> str:
-    return str(value[language]) if isinstance(value, dict) else str(value)
 
 
 def status_on(entry: dict[str, Any], on: dt.date) -> Status:
@@ -98,11 +95,11 @@ def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: str) -> F
             note = "chiusa: non proponibile" if it else "closed: not available"
     return FundingEntry(
         id=raw["id"],
-        name=_localised(raw["name"], language),
+        name=localised(raw["name"], language),
         issuer=str(raw["issuer"]),
         aid=raw["aid"],
-        covers=_localised(raw["covers_text"], language),
-        intensity=_localised(raw["intensity_text"], language),
+        covers=localised(raw["covers_text"], language),
+        intensity=localised(raw["intensity_text"], language),
         rate=raw.get("intensity"),
         cap_eur=raw.get("cap_eur"),
         min_spend_eur=raw.get("min_spend_eur"),
@@ -111,7 +108,7 @@ def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: str) -> F
         status=status,
         valid_to=closes,
         closing_soon=bool(status == "open" and closes and (closes - on).days <= CLOSING_SOON_DAYS),
-        condition=_localised(raw["condition"], language) if raw.get("condition") else None,
+        condition=localised(raw["condition"], language) if raw.get("condition") else None,
         note=note,
         source=str(raw["source"]),
         checked_on=as_date(raw["checked_on"]) or on,

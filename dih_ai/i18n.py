@@ -23,6 +23,11 @@ def labels() -> dict[str, Any]:
     return load_data("labels.yaml")
 
 
+def localised(value: Any, language: Language | str) -> str:
+    """A data-file text in `language` ({it: ..., en: ...}), or the value itself."""
+    return str(value[language]) if isinstance(value, dict) else str(value)
+
+
 def t(group: str, key: Any, language: Language | str) -> str:
     """The label of `key` in `group` (e.g. "sectors", "process_areas"); an unknown key is
     shown as readable words."""

@@ -19,7 +19,7 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.draft import KPI, Initiative
 from dih_ai.errors import InputError, Problem
 from dih_ai.funding import FundingEntry, benefit, choose, measures_for
-from dih_ai.i18n import number, phrase, t
+from dih_ai.i18n import localised, number, phrase, t
 from dih_ai.knowledge import as_date, drafting_date, knowledge_as_of
 from dih_ai.matching import (
     GoalCoverage,
@@ -34,7 +34,15 @@ from dih_ai.matching import (
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any
 
-__all__ = ["FundingEntry", "Milestone", "Plan", "UseCaseChoice", "as_date", "make_plan"]
+__all__ = [
+    "FundingEntry",
+    "Milestone",
+    "Plan",
+    "UseCaseChoice",
+    "as_date",
+    "localised",
+    "make_plan",
+]
 
 MAX_USE_CASES = 3
 USE_CASE_FUNDING_KINDS = ["technology", "software", "consulting"]
@@ -121,11 +129,6 @@ class Plan(BaseModel):
     note_facts: list[str] = Field(default_factory=list, description="note sentences used")
     budget: list[BudgetRow] = Field(default_factory=list)
     dma_targets: dict[str, tuple[float, float]] = Field(default_factory=dict)
-
-
-def localised(value: Any, language: str) -> str:
-    """A data-file text in `language` ({it: ..., en: ...}), or the value itself."""
-    return str(value[language]) if isinstance(value, dict) else str(value)
 
 
 def check_dates(assessment: Assessment, as_of: dt.date, source: str | None = None) -> None:
