@@ -43,7 +43,8 @@ from dih_ai.draft import (
 )
 from dih_ai.errors import DihAiError, InputError, Problem
 from dih_ai.funding import status_on
-from dih_ai.plan import as_date, localised
+from dih_ai.i18n import localised
+from dih_ai.knowledge import as_date
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, tokenize

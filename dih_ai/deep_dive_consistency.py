@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from dih_ai.i18n import money_range
-from dih_ai.plan import SENSOR_NOTES, localised
+from dih_ai.i18n import localised, money_range
+from dih_ai.plan import SENSOR_NOTES
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any, sentences
 
