@@ -212,7 +212,8 @@ def choose_use_cases(
         (k for k in specs if k not in scores and _fill_score(specs[k], assessment) > 0),
         key=lambda k: -_fill_score(specs[k], assessment),
     )
-    room = max(0, limit - len(asked))
+    # the profile fills in only when the company asked for fewer than two use cases
+    room = max(0, limit - len(asked)) if len(asked) < 2 else 0
     chosen = asked + fill[:room]
     out = []
     for key in chosen:
@@ -244,6 +245,8 @@ def sensor_notes(assessment: Assessment) -> list[str]:
 
 
 def _horizon(spec: dict[str, Any], blocked: list[str], basic: bool, pilot_free: bool) -> str:
+    if spec["ai_act"]["class"] == "high":  # its duties and governance come first
+        return "18-36m"
     if basic:
         return "6-18m" if pilot_free else "18-36m"
     if not blocked:
@@ -251,8 +254,12 @@ def _horizon(spec: dict[str, Any], blocked: list[str], basic: bool, pilot_free: 
     return "18-36m" if spec["effort"] == "high" else "6-18m"
 
 
-def _placement(horizon: str, blocked_titles: list[str], basic: bool, language: str) -> str:
+def _placement(
+    horizon: str, blocked_titles: list[str], basic: bool, language: str, high_risk: bool = False
+) -> str:
     gates = ", ".join(blocked_titles)
+    if high_risk:
+        return phrase("place_high_risk", language)
     if basic:
         key = "place_pilot" if horizon == "6-18m" else "place_after_foundations"
         return phrase(key, language)
@@ -431,7 +438,8 @@ def _use_case_initiatives(
             description += "; " + phrase("uses_sensors", language)
         cost = _scaled(spec["cost_eur"], assessment.company.size_band)
         funding, estimate = _funding(USE_CASE_FUNDING_KINDS, cost, spec, offered)
-        placement = _placement(horizon, blocked_titles, basic, language)
+        high_risk = spec["ai_act"]["class"] == "high"
+        placement = _placement(horizon, blocked_titles, basic, language, high_risk)
         out.append(
             Initiative(
                 id=f"uc-{choice.use_case.replace('_', '-')}",

@@ -25,8 +25,8 @@ def _word_pattern(word: str) -> str:
 
 @functools.cache
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    words = [w for w in re.split(r"[\s]+", keyword.lower().strip()) if w]
-    body = r"[\s]+".join(_word_pattern(w) for w in words)
+    words = [w for w in re.split(r"[\s-]+", keyword.lower().strip()) if w]
+    body = r"[\s-]+".join(_word_pattern(w) for w in words)
     return re.compile(rf"(?<!{_WORD_CHAR}){body}(?!{_WORD_CHAR})")
 
 
