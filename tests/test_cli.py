@@ -18,13 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(
     *args: str, cwd: Path | None = None, env: dict | None = None
 ) -> subprocess.CompletedProcess:
+    # the limit only stops a hung command: embedding the bundled corpus on a busy 2-core
+    # machine can take minutes (speed is measured in bench/, not here)
     return subprocess.run(
         [sys.executable, "-m", "dih_ai.cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         env=env or os.environ.copy(),
-        timeout=300,
+        timeout=900,
     )
 
 
@@ -33,7 +35,8 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-index")
     done = run("index", "--index-dir", str(folder))
     assert done.returncode == 0, done.stderr
-    assert "32 added" in done.stdout
+    cases = len(list((ROOT / "corpus").glob("*.md")))
+    assert f"{cases} added" in done.stdout
     return folder
 
 
