@@ -21,9 +21,8 @@ def test_meccanica_gets_the_cases_a_consultant_would_cite(meccanica, workspace) 
         assert any(use_case in c.use_cases for c in cases), use_case
     torneria = next(c for c in cases if c.id == "cs-torneria-cnc-predittiva")
     assert "stesso caso d'uso (Manutenzione predittiva)" in torneria.reason
-    # "same sector" is judged at process level: a machine shop and a precision turner share
-    # maintenance, not merely "manufacturing"
-    assert "stessa area di processo (manutenzione)" in torneria.reason
+    # "same sector" is judged at subsector (or process) level, not merely "manufacturing"
+    assert "stesso sottosettore" in torneria.reason
     assert "stessa classe dimensionale" in torneria.reason
     assert [c.score for c in cases] == sorted((c.score for c in cases), reverse=True)
 
