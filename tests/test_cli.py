@@ -86,7 +86,7 @@ def test_draft_json_to_file(tmp_path: Path, examples: Path, index_dir: Path) -> 
 def test_draft_markdown_to_stdout(examples: Path, index_dir: Path) -> None:
     done = run("draft", str(examples / "officina-meccanica.yaml"), "--index-dir", str(index_dir))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("# Roadmap AI – bozza: officina-meccanica-esempio")
+    assert done.stdout.startswith("# Roadmap AI – bozza: Officina Meccanica Esempio S.r.l.")
     assert "## Fonti citate" in done.stdout
 
 
