@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from dih_ai.assessment.load import LoadedAssessment, load_assessments
 from dih_ai.draft import RoadmapDraft, Usage
-from dih_ai.errors import InputError
+from dih_ai.errors import InputError, Problem
 from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.plan import check_dates
@@ -108,6 +108,17 @@ def _already_drafted(path: Path, company_id: str) -> bool:
     return draft.company_id == company_id
 
 
+def invalid_input_results(problems: Iterable[Problem]) -> list[CompanyResult]:
+    """One `invalid_input` result per bad file, its problems joined on one line."""
+    by_source: dict[str, list[str]] = {}
+    for problem in problems:
+        by_source.setdefault(problem.file, []).append(str(problem))
+    return [
+        CompanyResult(source=source, status="invalid_input", message="; ".join(lines))
+        for source, lines in by_source.items()
+    ]
+
+
 def run_batch(
     paths: Iterable[str | Path],
     workspace: Workspace,
@@ -155,11 +166,8 @@ def run_batch(
         if on_result:
             on_result(result)
 
-    by_source: dict[str, list[str]] = {}
-    for problem in loaded.problems:
-        by_source.setdefault(problem.file, []).append(str(problem))
-    for source, lines in by_source.items():
-        record(CompanyResult(source=source, status="invalid_input", message="; ".join(lines)))
+    for result in invalid_input_results(loaded.problems):
+        record(result)
 
     def one(item: LoadedAssessment) -> CompanyResult:
         assessment = item.assessment

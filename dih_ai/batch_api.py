@@ -31,6 +31,7 @@ from dih_ai.batch import (
     _already_drafted,
     _render,
     _write_atomic,
+    invalid_input_results,
     output_stem,
 )
 from dih_ai.config import Settings
@@ -322,13 +323,8 @@ class BatchApiRun:
             if on_result:
                 on_result(result)
 
-        by_source: dict[str, list[str]] = {}
-        for problem in loaded.problems:
-            by_source.setdefault(problem.file, []).append(str(problem))
-        for source, problems in by_source.items():
-            record(
-                CompanyResult(source=source, status="invalid_input", message="; ".join(problems))
-            )
+        for result in invalid_input_results(loaded.problems):
+            record(result)
         pending = []
         for item in loaded.assessments:
             json_path = self.out / f"{output_stem(item)}.json"

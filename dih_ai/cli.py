@@ -225,6 +225,20 @@ def _settings(backend: Backend, model: str | None, base_url: str | None):
     return Settings(**values)
 
 
+def _finish_batch(summary, show_problems: bool) -> None:
+    """A batch's problems (one line each, when asked), its summary, and its exit status:
+    2 when some input was invalid, 1 when some draft failed."""
+    if show_problems:
+        for result in summary.results:
+            if result.status in ("failed", "invalid_input"):
+                typer.echo(f"{result.status}: {result.message}", err=True)
+    typer.echo(summary.text())
+    if summary.count("invalid_input"):
+        raise typer.Exit(2)
+    if summary.count("failed"):
+        raise typer.Exit(1)
+
+
 def _dry_run(assessment, workspace, settings, k, baseline, as_of=None) -> None:
     from dih_ai.pipeline import prepare
     from dih_ai.writers.llm import LLMWriter
@@ -429,15 +443,8 @@ def batch(
             on_start=on_start,
             as_of=as_of.date() if as_of else None,
         )
-    if sys.stderr.isatty():  # the bar has gone: now the problems, one line each
-        for result in summary.results:
-            if result.status in ("failed", "invalid_input"):
-                typer.echo(f"{result.status}: {result.message}", err=True)
-    typer.echo(summary.text())
-    if summary.count("invalid_input"):
-        raise typer.Exit(2)
-    if summary.count("failed"):
-        raise typer.Exit(1)
+    # the bar has gone: now the problems, one line each
+    _finish_batch(summary, show_problems=sys.stderr.isatty())
 
 
 class PortfolioFormat(StrEnum):
@@ -550,14 +557,7 @@ def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
         poll_s=float(os.environ.get("DIH_AI_BATCH_POLL_S", "30")),
         on_status=on_status,
     )
-    for result in summary.results:
-        if result.status in ("failed", "invalid_input"):
-            typer.echo(f"{result.status}: {result.message}", err=True)
-    typer.echo(summary.text())
-    if summary.count("invalid_input"):
-        raise typer.Exit(2)
-    if summary.count("failed"):
-        raise typer.Exit(1)
+    _finish_batch(summary, show_problems=True)
 
 
 @app.command("deep-dive")
