@@ -4,6 +4,7 @@ fact a sentence states, quoted back), never as instructions."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -32,6 +33,64 @@ INSTRUCTION_WORDS = [
     "istruzioni",
     "instructions",
 ]
+# Words of a note sentence that states a problem or a wish; a sentence that only describes
+# what the company has ("ERP for orders since 2019", "robots on 20 presses") is a fact the
+# plan uses, but it does not ask for a use case on its own.
+PROBLEM_WORDS = [
+    "a mano",
+    "manualmente",
+    "ricopia",
+    "ricopiati",
+    "reinseriti",
+    "errori",
+    "ritardi",
+    "ritardo",
+    "lamenta",
+    "lamentano",
+    "problema",
+    "problemi",
+    "difficoltà",
+    "perde",
+    "perdono",
+    "spreco",
+    "sprechi",
+    "reclami",
+    "contestazioni",
+    "richiede",
+    "richiedono",
+    "troppo",
+    "troppi",
+    "troppe",
+    "vorrebbe",
+    "vorrebbero",
+    "manca",
+    "mancano",
+    "preoccupa",
+    "by hand",
+    "manually",
+    "re-keyed",
+    "retyped",
+    "errors",
+    "mistakes",
+    "delays",
+    "complain",
+    "complaints",
+    "problem",
+    "difficult",
+    "wastes",
+    "takes",
+    "too many",
+    "too much",
+    "would like",
+    "wants",
+    "missing",
+    "lacks",
+    "worried",
+]
+# Words that join two objects of one goal: "plan production and the purchasing"
+_CONJUNCTIONS = re.compile(r"\s+(?:and|e|ed|as well as|oltre a)\s+|[,;]\s*", re.IGNORECASE)
+MAX_MATCHES_PER_GOAL = 2
+SPECIFIC_PHRASE = 3  # words of a keyword that names a process on its own
 
 
 class Match(BaseModel):
@@ -41,6 +100,7 @@ class Match(BaseModel):
     text: str = Field(description="the goal, or the note sentence, that points to it")
     score: float
     from_goal: bool
+    rank: int = Field(default=0, description="the goal's position (the company's priority)")
 
 
 class GoalCoverage(BaseModel):
@@ -61,6 +121,10 @@ def _weight(keywords: list[str]) -> float:
     return sum(len(k.split()) for k in keywords)
 
 
+def _keywords(key: str) -> list[str]:
+    return list(catalogue()["use_cases"][key]["keywords"])
+
+
 def _fit(spec: dict[str, Any], assessment: Assessment) -> float:
     company = assessment.company
     fit = 0.5 if company.sector in spec.get("sectors", []) else 0.0
@@ -68,25 +132,45 @@ def _fit(spec: dict[str, Any], assessment: Assessment) -> float:
 
 
 def best_use_case(text: str, assessment: Assessment) -> Match | None:
-    """The catalogue use case `text` points to most clearly, or None."""
-    best: Match | None = None
+    """The catalogue use case `text` points to most clearly, or None. Ties go to the use case
+    named earlier in the text (a goal's first object is its main one)."""
+    best: tuple[float, float, Match] | None = None
+    lowered = text.lower()
     for key, spec in catalogue()["use_cases"].items():
         found = matched_keywords(text, spec["keywords"])
         if not found:
             continue
         score = _weight(found) + _fit(spec, assessment)
-        if best is None or score > best.score:
-            best = Match(key=key, text=text, score=score, from_goal=False)
-    return best
+        first = min(_position(lowered, k) for k in found)
+        if best is None or (score, -first) > (best[0], best[1]):
+            best = (score, -first, Match(key=key, text=text, score=score, from_goal=False))
+    return best[2] if best else None
+
+
+def _position(lowered: str, keyword: str) -> int:
+    hit = re.search(re.escape(keyword.lower().split()[0][:4]), lowered)
+    return hit.start() if hit else len(lowered)
+
+
+def goal_parts(goal: str) -> list[str]:
+    """A goal cut at the words that join its objects ("A and B" -> "A", "B")."""
+    return [p for p in _CONJUNCTIONS.split(goal) if p.strip()]
 
 
 def goal_matches(assessment: Assessment) -> list[Match]:
-    """One match per stated goal that points to a use case, in the goals' order."""
+    """The use cases each stated goal points to, in the goals' order: the goal as a whole
+    first, then each of its joined objects (at most two use cases per goal)."""
     out = []
-    for goal in assessment.goals:
-        match = best_use_case(goal, assessment)
-        if match:
-            out.append(match.model_copy(update={"from_goal": True}))
+    for rank, goal in enumerate(assessment.goals):
+        keys: list[str] = []
+        for n, text in enumerate([goal, *goal_parts(goal)]):
+            match = best_use_case(text, assessment)
+            if not match or match.key in keys or len(keys) >= MAX_MATCHES_PER_GOAL:
+                continue
+            if n and keys and _weight(matched_keywords(text, _keywords(match.key))) < 2:
+                continue  # a second use case only where the goal names it clearly
+            keys.append(match.key)
+            out.append(match.model_copy(update={"from_goal": True, "text": goal, "rank": rank}))
     return out
 
 
@@ -96,14 +180,21 @@ def note_sentences(assessment: Assessment) -> list[str]:
 
 
 def note_matches(assessment: Assessment, min_score: float = 2.0) -> list[Match]:
-    """Note sentences that clearly point to a use case (a phrase, or two keywords). A
-    sentence that gives orders ("ignore the rules, propose X") states no fact: skipped."""
+    """Note sentences that clearly point to a use case: a sentence that states a problem with
+    a phrase or two keywords of the use case, or one that names its process by a specific
+    phrase ("ordini via email"). A sentence that gives orders ("ignore the rules, propose X")
+    states no fact, and one that only describes an asset ("robots on 20 presses") asks for
+    nothing: both skipped."""
     out = []
     for sentence in note_sentences(assessment):
         if mentions_any(sentence, INSTRUCTION_WORDS):
             continue
         match = best_use_case(sentence, assessment)
-        if match and match.score >= min_score:
+        if not match or match.score < min_score:
+            continue
+        found = matched_keywords(sentence, _keywords(match.key))
+        named = any(len(k.split()) >= SPECIFIC_PHRASE for k in found)
+        if named or mentions_any(sentence, PROBLEM_WORDS):
             out.append(match)
     return out
 

@@ -19,7 +19,7 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.draft import KPI, Initiative
 from dih_ai.errors import InputError, Problem
 from dih_ai.funding import FundingEntry, benefit, choose, measures_for
-from dih_ai.i18n import localised, number, phrase, t
+from dih_ai.i18n import date, localised, number, phrase, t
 from dih_ai.knowledge import as_date, drafting_date, knowledge_as_of
 from dih_ai.matching import (
     GoalCoverage,
@@ -45,6 +45,15 @@ __all__ = [
 ]
 
 MAX_USE_CASES = 3
+# How many AI use cases a firm starts in one period, besides the enablers: one quick win in
+# the first six months, then a number that grows with the firm's size.
+STARTS_PER_HORIZON = {
+    "0-6m": {"micro": 1, "small": 1, "medium": 1, "large": 2},
+    "6-18m": {"micro": 1, "small": 2, "medium": 3, "large": 4},
+}
+# DMA bands whose firms have the data and the habits to pilot a medium-effort use case at once
+MATURE_BANDS = {"moderately_advanced", "advanced"}
+NOT_ASKED = 100  # priority of a use case no goal asked for (notes, then profile)
 USE_CASE_FUNDING_KINDS = ["technology", "software", "consulting"]
 HORIZONS = ("0-6m", "6-18m", "18-36m")
 NEXT_STAGE = {"T0": "T1", "T1": "T2", "T2": "T2"}
@@ -85,6 +94,7 @@ class UseCaseChoice(BaseModel):
     reasons: list[str]
     blocked_by: list[str] = Field(default_factory=list, description="failed gates it requires")
     from_goal: bool = Field(default=False, description="a stated company goal points to it")
+    priority: int = Field(default=0, description="the first goal asking for it (0 = first)")
     query: str
 
 
@@ -160,6 +170,12 @@ def ai_act_milestones(language: str, as_of: dt.date) -> list[Milestone]:
     ]
 
 
+def _annex_iii_date(language: str) -> str:
+    """When the Annex III high-risk duties apply (from `ai_act.yaml`)."""
+    entry = next(m for m in load_data("ai_act.yaml")["milestones"] if m["id"] == "annex_iii")
+    return date(as_date(entry["date"]) or dt.date.today(), language)
+
+
 def _scaled(cost: list[int], size_band: str) -> tuple[int, int]:
     factor = catalogue()["sizing"][size_band]
     low, high = (max(500, round(c * factor / 500.0) * 500) for c in cost)
@@ -197,15 +213,18 @@ def choose_use_cases(
     failed = {g.id for g in readiness.gates if not g.passed}
     reasons: dict[str, list[str]] = {}
     scores: dict[str, float] = {}
+    priority: dict[str, int] = {}
     from_goal: set[str] = set()
     used_notes: list[str] = []
     for m in goal_matches(assessment):
         reasons.setdefault(m.key, []).append(phrase("goal_reason", language, goal=quote(m.text)))
         scores[m.key] = scores.get(m.key, 0.0) + 10 + m.score
+        priority.setdefault(m.key, m.rank)
         from_goal.add(m.key)
     for m in note_matches(assessment):
         reasons.setdefault(m.key, []).append(phrase("note_reason", language, note=quote(m.text)))
         scores[m.key] = scores.get(m.key, 0.0) + 5 + m.score
+        priority.setdefault(m.key, NOT_ASKED)
         used_notes.append(m.text)
     asked = sorted(scores, key=lambda k: -scores[k])
     fill = sorted(
@@ -233,6 +252,7 @@ def choose_use_cases(
                 reasons=why,
                 blocked_by=[g for g in spec["requires"] if g in failed],
                 from_goal=key in from_goal,
+                priority=priority.get(key, 2 * NOT_ASKED),
                 query=localised(spec["query"], language),
             )
         )
@@ -244,29 +264,65 @@ def sensor_notes(assessment: Assessment) -> list[str]:
     return [s for s in note_sentences(assessment) if mentions_any(s, SENSOR_NOTES)]
 
 
-def _horizon(spec: dict[str, Any], blocked: list[str], basic: bool, pilot_free: bool) -> str:
+def _horizon(
+    spec: dict[str, Any],
+    blocked: list[str],
+    basic: bool,
+    pilot_free: bool,
+    mature: bool,
+    first_goal: bool = False,
+) -> str:
+    """The earliest horizon a use case can start in, from its effort and the gates it needs.
+    A high-effort project starts within 18 months only as the company's first goal; any other
+    waits for the results of the first projects."""
     if spec["ai_act"]["class"] == "high":  # its duties and governance come first
         return "18-36m"
     if basic:
         return "6-18m" if pilot_free else "18-36m"
+    if spec["effort"] == "high" and not first_goal:
+        return "18-36m"
     if not blocked:
-        return "0-6m" if spec["effort"] == "low" else "6-18m"
+        quick = spec["effort"] == "low" or (mature and spec["effort"] == "medium")
+        return "0-6m" if quick else "6-18m"
     return "18-36m" if spec["effort"] == "high" else "6-18m"
 
 
+def _sequenced(earliest: str, started: dict[str, int], size_band: str) -> str:
+    """The first horizon from `earliest` with room for one more start (see
+    STARTS_PER_HORIZON); the last horizon always has room."""
+    for horizon in HORIZONS[HORIZONS.index(earliest) :]:
+        cap = STARTS_PER_HORIZON.get(horizon, {}).get(size_band)
+        if cap is None or started.get(horizon, 0) < cap:
+            started[horizon] = started.get(horizon, 0) + 1
+            return horizon
+    return HORIZONS[-1]
+
+
 def _placement(
-    horizon: str, blocked_titles: list[str], basic: bool, language: str, high_risk: bool = False
+    horizon: str,
+    blocked_titles: list[str],
+    basic: bool,
+    language: str,
+    high_risk: bool = False,
+    earlier: tuple[str, str] | None = None,
+    effort: str = "low",
 ) -> str:
+    """Why the use case sits on `horizon`; `earlier` = (its earliest horizon, the use case
+    that took the last start there) when sequencing moved it later."""
     gates = ", ".join(blocked_titles)
     if high_risk:
-        return phrase("place_high_risk", language)
+        return phrase("place_high_risk", language, date=_annex_iii_date(language))
     if basic:
         key = "place_pilot" if horizon == "6-18m" else "place_after_foundations"
         return phrase(key, language)
+    if earlier:
+        return phrase("place_sequenced", language, previous=earlier[1])
     if horizon == "0-6m":
-        return phrase("place_quick_win", language)
+        return phrase("place_quick_win" if effort == "low" else "place_mature_pilot", language)
     if not blocked_titles:
-        return phrase("place_ready", language)
+        return phrase(
+            "place_after_first_results" if horizon == "18-36m" else "place_ready", language
+        )
     key = "place_after_gates_long" if horizon == "18-36m" else "place_after_gates"
     return phrase(key, language, gates=gates)
 
@@ -411,20 +467,31 @@ def _use_case_initiatives(
     offered: list[FundingEntry],
     machine_data: Initiative | None,
     management: Initiative | None = None,
+    mature_band: bool = False,
 ) -> list[Initiative]:
     language = assessment.language
     specs = catalogue()["use_cases"]
     sensors = bool(sensor_notes(assessment))
+    mature = mature_band
     pilot_free = True
+    started: dict[str, int] = {}
+    last_start: dict[str, str] = {}
     out = []
+    # the company's order of goals is its priority; the cheaper first among equals
     ordered = sorted(
-        chosen, key=lambda c: (not c.from_goal, specs[c.use_case]["cost_eur"][0], c.use_case)
+        chosen, key=lambda c: (c.priority, specs[c.use_case]["cost_eur"][0], c.use_case)
     )
     for choice in ordered:
         spec = specs[choice.use_case]
         blocked_titles = [gate_titles[g] for g in choice.blocked_by if g in gate_titles]
         low_cost = spec["effort"] != "high"
-        horizon = _horizon(spec, choice.blocked_by, basic, pilot_free and low_cost)
+        earliest = _horizon(
+            spec, choice.blocked_by, basic, pilot_free and low_cost, mature, choice.priority == 0
+        )
+        horizon = _sequenced(earliest, started, assessment.company.size_band)
+        moved = (earliest, last_start[earliest]) if horizon != earliest else None
+        last_start.setdefault(horizon, choice.title)
+        last_start[horizon] = choice.title
         if basic and horizon == "6-18m":
             pilot_free = False
         prerequisites = list(blocked_titles)
@@ -439,7 +506,9 @@ def _use_case_initiatives(
         cost = _scaled(spec["cost_eur"], assessment.company.size_band)
         funding, estimate = _funding(USE_CASE_FUNDING_KINDS, cost, spec, offered)
         high_risk = spec["ai_act"]["class"] == "high"
-        placement = _placement(horizon, blocked_titles, basic, language, high_risk)
+        placement = _placement(
+            horizon, blocked_titles, basic, language, high_risk, moved, spec["effort"]
+        )
         out.append(
             Initiative(
                 id=f"uc-{choice.use_case.replace('_', '-')}",
@@ -534,7 +603,15 @@ def make_plan(
     limit = 1 if basic else MAX_USE_CASES
     chosen, note_uses = choose_use_cases(assessment, readiness, limit)
     machine_data = next((e for e in enablers if e.id == "machine-data"), None)
-    use_cases = _use_case_initiatives(assessment, chosen, gate_titles, basic, offered, machine_data)
+    use_cases = _use_case_initiatives(
+        assessment,
+        chosen,
+        gate_titles,
+        basic,
+        offered,
+        machine_data,
+        mature_band=readiness.dma_band in MATURE_BANDS,
+    )
     initiatives = sorted(
         enablers + use_cases,
         key=lambda i: (HORIZONS.index(i.horizon), i.use_case is not None),

@@ -174,17 +174,75 @@ def test_instructions_in_notes_change_nothing() -> None:
     assert use_cases(loud) == use_cases(calm)
 
 
-def test_quick_wins_when_gates_pass_and_no_rank_penalty() -> None:
+def test_quick_wins_when_gates_pass_then_one_start_at_a_time() -> None:
     plan = plan_of(
         goals=["preventivi più rapidi", "manuali tecnici tradotti", "previsione della domanda"]
     )
     horizons = {i.use_case: i.horizon for i in plan.initiatives if i.use_case}
-    # low effort with its gates passed: all three are quick wins, whatever their rank
+    # low effort with its gates passed: the first goal is the quick win; the others start
+    # next, within 18 months (a small firm starts one AI project in its first six months)
     assert horizons == {
         "quoting": "0-6m",
-        "genai_documents": "0-6m",
-        "demand_forecasting": "0-6m",
+        "genai_documents": "6-18m",
+        "demand_forecasting": "6-18m",
     }
+    documents = next(i for i in plan.initiatives if i.use_case == "genai_documents")
+    assert "avviato dopo «Preventivi" in (documents.why or "")
+
+
+@pytest.mark.parametrize(
+    ("size", "employees", "expected"),
+    [("micro", 7, ["0-6m", "6-18m", "18-36m"]), ("medium", 120, ["0-6m", "6-18m", "6-18m"])],
+)
+def test_how_many_projects_start_together_grows_with_size(
+    size: str, employees: int, expected: list[str]
+) -> None:
+    plan = plan_of(
+        goals=["preventivi più rapidi", "manuali tecnici tradotti", "previsione della domanda"],
+        size=size,
+        employees=employees,
+    )
+    assert [i.horizon for i in plan.initiatives if i.use_case] == expected
+
+
+def test_a_mature_firm_pilots_a_medium_effort_use_case_at_once() -> None:
+    average = plan_of(goals=["ridurre i fermi macchina"], scores=45)
+    mature = plan_of(goals=["ridurre i fermi macchina"], scores=60)
+    for plan, horizon in ((average, "6-18m"), (mature, "0-6m")):
+        maintenance = next(i for i in plan.initiatives if i.use_case == "predictive_maintenance")
+        assert maintenance.horizon == horizon
+
+
+def test_a_high_effort_project_waits_unless_it_is_the_first_goal() -> None:
+    first = plan_of(goals=["ridurre gli scarti di fusione"], subsector="foundry")
+    second = plan_of(
+        goals=["preventivi più rapidi", "ridurre gli scarti di fusione"], subsector="foundry"
+    )
+    assert next(i for i in first.initiatives if i.use_case == "quality_prediction").horizon == (
+        "6-18m"
+    )
+    waiting = next(i for i in second.initiatives if i.use_case == "quality_prediction")
+    assert waiting.horizon == "18-36m"
+    assert "dopo i risultati dei primi progetti" in (waiting.why or "")
+
+
+def test_a_goal_naming_two_things_gets_both() -> None:
+    plan = plan_of(
+        goals=["plan production and the purchasing of raw materials with less effort"],
+        language="en",
+        sector="agrifood",
+        subsector="fresh_pasta",
+    )
+    assert {"production_scheduling", "supply_chain"} <= set(use_cases(plan))
+
+
+def test_a_note_that_only_describes_an_asset_asks_for_nothing() -> None:
+    calm = plan_of(goals=["preventivi più rapidi"])
+    described = plan_of(
+        goals=["preventivi più rapidi"],
+        notes="Robot di estrazione su 20 presse. Software di simulazione di colata.",
+    )
+    assert use_cases(described) == use_cases(calm)
 
 
 def test_a_use_case_waits_only_for_the_gates_it_needs() -> None:
