@@ -46,6 +46,22 @@ def test_initiatives_match_by_use_case_then_title() -> None:
     assert pairs == {("a", "x"), ("b", "y")}
 
 
+def test_enablers_about_the_same_thing_pair_up_whatever_their_wording() -> None:
+    draft = [
+        _initiative("lit", "AI literacy for all staff (Article 4 of the AI Act)", None),
+        _initiative("sec", "Sicurezza di base: backup, doppio fattore, aggiornamenti", None),
+        _initiative("gov", "Strategia e governance dell'AI", None),
+    ]
+    reference = [
+        _initiative("r-sec", "Backup, secondo fattore e password personali", None),
+        _initiative("r-lit", "AI literacy and simple AI rules (AI Act art. 4)", None),
+        _initiative("r-erp", "Gestionale di commessa semplice", None),
+    ]
+    pairs = {(d.id, r.id) for d, r in match_initiatives(draft, reference)}
+    # governance has no counterpart: it stays unmatched (a precision miss), never forced
+    assert pairs == {("lit", "r-lit"), ("sec", "r-sec")}
+
+
 @pytest.fixture()
 def self_reference(tmp_path: Path, examples: Path, meccanica, workspace) -> Path:
     """A reference case whose reference is the offline draft itself: every score is perfect."""

@@ -27,11 +27,65 @@ from dih_ai.grounding import CASE_CITATION, numbers_in
 from dih_ai.knowledge import drafting_date
 from dih_ai.matching import quote
 from dih_ai.pipeline import Workspace, draft_roadmap
+from dih_ai.text import mentions_any
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Writer
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 TITLE_MATCH = 0.6
+# What an enabler (an initiative with no use case) is about, read from its title, so that
+# "AI literacy for all staff (Article 4)" and "AI literacy and simple AI rules" pair up.
+ENABLER_CONCEPTS = {
+    "literacy": ["alfabetizzazione", "literacy", "art. 4", "articolo 4", "article 4"],
+    "security": [
+        "sicurezza",
+        "security",
+        "cybersicurezza",
+        "cybersecurity",
+        "cyber",
+        "backup",
+        "nis2",
+        "password",
+        "secondo fattore",
+        "doppio fattore",
+        "two-factor",
+        "rete ot",
+        "ot network",
+        "remote access",
+        "accessi remoti",
+    ],
+    "data": [
+        "dati",
+        "data",
+        "anagrafica",
+        "anagrafiche",
+        "gestionale",
+        "erp",
+        "mes",
+        "management system",
+        "archivio",
+        "archive",
+        "storico",
+        "monitoraggio",
+        "registro digitale",
+        "sales history",
+    ],
+    "governance": [
+        "governance",
+        "strategia",
+        "strategy",
+        "referente",
+        "owner",
+        "regole d'uso",
+        "rules of use",
+        "policy",
+        "inventario",
+        "register",
+        "obiettivi",
+        "budget",
+    ],
+    "skills": ["competenze", "skills", "corso", "course", "training", "formazione"],
+}
 
 
 class Reference(BaseModel):
@@ -172,7 +226,8 @@ def _prf(found: set[str], wanted: set[str]) -> tuple[float, float]:
 def match_initiatives(
     draft: list[Initiative], reference: list[Initiative]
 ) -> list[tuple[Initiative, Initiative]]:
-    """Pairs (draft, reference): same use-case tag first, then titles that read alike."""
+    """Pairs (draft, reference): same use-case tag first, then enablers about the same
+    things (literacy, security, data, governance, skills) or titles that read alike."""
     pairs: list[tuple[Initiative, Initiative]] = []
     left, right = list(draft), list(reference)
     for d in list(left):
@@ -184,17 +239,13 @@ def match_initiatives(
             left.remove(d)
             right.remove(other)
     scored = sorted(
-        (
-            (difflib.SequenceMatcher(None, d.title.lower(), r.title.lower()).ratio(), i, j)
-            for i, d in enumerate(left)
-            for j, r in enumerate(right)
-        ),
+        ((_alike(d, r), i, j) for i, d in enumerate(left) for j, r in enumerate(right)),
         reverse=True,
     )
     used_l: set[int] = set()
     used_r: set[int] = set()
-    for ratio, i, j in scored:
-        if ratio < TITLE_MATCH:
+    for score, i, j in scored:
+        if score < TITLE_MATCH:
             break
         if i in used_l or j in used_r:
             continue
@@ -202,6 +253,23 @@ def match_initiatives(
         used_l.add(i)
         used_r.add(j)
     return pairs
+
+
+def enabler_concepts(title: str) -> set[str]:
+    """What an enabler's title is about (see ENABLER_CONCEPTS)."""
+    return {c for c, words in ENABLER_CONCEPTS.items() if mentions_any(title, words)}
+
+
+def _alike(draft: Initiative, reference: Initiative) -> float:
+    """How alike two initiatives without a shared use case are: the same concepts (for two
+    enablers: the share of concepts in common, from 0.6 up), else title similarity."""
+    ratio = difflib.SequenceMatcher(None, draft.title.lower(), reference.title.lower()).ratio()
+    if draft.use_case or reference.use_case:
+        return ratio
+    a, b = enabler_concepts(draft.title), enabler_concepts(reference.title)
+    if not a & b:
+        return ratio
+    return max(ratio, TITLE_MATCH + 0.4 * len(a & b) / len(a | b))
 
 
 def _structure(draft: RoadmapDraft) -> float:
