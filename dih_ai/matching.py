@@ -159,16 +159,20 @@ def goal_parts(goal: str) -> list[str]:
 
 def goal_matches(assessment: Assessment) -> list[Match]:
     """The use cases each stated goal points to, in the goals' order: the goal as a whole
-    first, then each of its joined objects (at most two use cases per goal)."""
+    first, then each of its joined objects (at most two use cases per goal). A goal that a
+    digital foundation answers ("know where each job stands") gets a use case only where it
+    names one clearly (a phrase or two keywords), as does a goal's second object."""
     out = []
+    answered = foundation_goals(assessment)
     for rank, goal in enumerate(assessment.goals):
         keys: list[str] = []
         for n, text in enumerate([goal, *goal_parts(goal)]):
             match = best_use_case(text, assessment)
             if not match or match.key in keys or len(keys) >= MAX_MATCHES_PER_GOAL:
                 continue
-            if n and keys and _weight(matched_keywords(text, _keywords(match.key))) < 2:
-                continue  # a second use case only where the goal names it clearly
+            clear = _weight(matched_keywords(text, _keywords(match.key))) >= 2
+            if not clear and ((n and keys) or goal in answered):
+                continue
             keys.append(match.key)
             out.append(match.model_copy(update={"from_goal": True, "text": goal, "rank": rank}))
     return out
@@ -218,6 +222,18 @@ def triggered_foundations(assessment: Assessment, basic_band: bool) -> dict[str,
             out[key] = f"note:{quote(note)}"
         elif basic_band and triggers.get("basic_band"):
             out[key] = "basic_band"
+    return out
+
+
+def foundation_goals(assessment: Assessment) -> set[str]:
+    """The stated goals that a digital foundation (management system, machine data, cyber
+    essentials, e-commerce) answers."""
+    out = set()
+    for spec in catalogue()["enablers"].values():
+        triggers = spec.get("triggers")
+        if not triggers or (spec.get("factory_only") and not has_factory(assessment)):
+            continue
+        out |= {g for g in assessment.goals if mentions_any(g, triggers["goals"])}
     return out
 
 

@@ -366,3 +366,22 @@ def test_next_stage_targets_follow_the_plan() -> None:
     now, target = plan.dma_targets["automation_ai"]
     assert now == 55 and 55 < target <= 75
     assert plan.next_stage == "T1"
+
+
+@pytest.mark.parametrize(
+    ("goal", "foundation", "not_a_use_case"),
+    [
+        ("sapere a che punto è ogni commessa", "management-system", "production_scheduling"),
+        ("protect our programs and client files", "cyber-essentials", None),
+        ("know machine load without walking the floor", "machine-data", None),
+    ],
+)
+def test_a_goal_a_digital_foundation_answers_is_quoted_by_it(
+    goal: str, foundation: str, not_a_use_case: str | None
+) -> None:
+    plan = plan_of(goals=[goal], scores=20, size="micro", employees=7)
+    enabler = next(i for i in plan.initiatives if i.id == foundation)
+    assert f"«{goal}»" in (enabler.why or "")
+    assert plan.goals[0].initiatives and plan.goals[0].reason is None
+    if not_a_use_case:
+        assert not_a_use_case not in use_cases(plan)
