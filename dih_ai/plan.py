@@ -643,6 +643,38 @@ def make_plan(
     )
 
 
+# Units written in KPI names and case results, to one spelling each
+_UNITS = {
+    "%": "%",
+    "h": "h",
+    "ore": "h",
+    "hours": "h",
+    "min": "min",
+    "minuti": "min",
+    "minutes": "min",
+    "giorni": "d",
+    "days": "d",
+    "d": "d",
+}
+
+
+def _unit_of(text: str) -> str | None:
+    if "%" in text:
+        return "%"
+    return _UNITS.get(text.strip().lower())
+
+
+def same_unit(kpi_name: str, case_unit: str) -> bool:
+    """A case's result can ground a KPI only in the same kind of unit: a percentage in a
+    percentage, hours in hours (not minutes per order in weekly hours). The KPI's unit is the
+    last bracket of its name; a unit this table does not know is not checked beyond `%`."""
+    bracket = kpi_name.rsplit("(", 1)[1].rstrip(") ") if "(" in kpi_name else ""
+    mine, theirs = _unit_of(bracket), _unit_of(case_unit)
+    if (mine == "%") != (theirs == "%"):
+        return False
+    return mine is None or theirs is None or mine == theirs
+
+
 def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> list[KPI]:
     """The initiative's KPI targets as ranges grounded in a cited case's result where one
     measures the same KPI (same subsector first: `studies` come best first), else the
@@ -659,8 +691,7 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
                 # the case must move the KPI the way the catalogue expects (scrap down)
                 if not result.baseline or not any(w in result.kpi.lower() for w in entry["match"]):
                     continue
-                # same kind of unit: a percentage KPI is grounded only in a percentage
-                if ("%" in kpi.name) != ((result.unit or "") == "%"):
+                if not same_unit(kpi.name, result.unit or ""):
                     continue
                 if (result.value - result.baseline) * entry["change"][0] > 0:
                     found = (study, result)
@@ -680,6 +711,7 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
             language,
             change=_change_text([low, high], language),
             case=study.id,
+            kpi=result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi,
             before=f"{number(result.baseline, language)}{space}{unit}",
             after=f"{number(result.value, language)}{space}{unit}",
         )

@@ -10,7 +10,7 @@ import pytest
 
 from dih_ai.assessment.load import parse_assessment
 from dih_ai.errors import InputError
-from dih_ai.plan import Plan, make_plan
+from dih_ai.plan import Plan, make_plan, same_unit
 from dih_ai.resources import load_data
 from dih_ai.text import mentions
 
@@ -385,3 +385,21 @@ def test_a_goal_a_digital_foundation_answers_is_quoted_by_it(
     assert plan.goals[0].initiatives and plan.goals[0].reason is None
     if not_a_use_case:
         assert not_a_use_case not in use_cases(plan)
+
+
+@pytest.mark.parametrize(
+    ("kpi", "case_unit", "expected"),
+    [
+        ("tempo di inserimento per ordine (minuti)", "h", False),
+        ("tempo per redigere un documento (ore)", "h", True),
+        ("errori di inserimento ordini (%)", "%", True),
+        ("errori di inserimento ordini (%)", "n/mese", False),
+        ("giorni di copertura delle scorte", "%", False),
+        ("consumo per unità (kWh/t)", "kWh/t", True),
+        ("average time per quote (hours)", "min", False),
+    ],
+)
+def test_a_case_grounds_a_kpi_only_in_the_same_unit(
+    kpi: str, case_unit: str, expected: bool
+) -> None:
+    assert same_unit(kpi, case_unit) is expected
