@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dih_ai.draft import Initiative
-from dih_ai.evaluation.drafts import evaluate_drafts, load_references, match_initiatives
+from dih_ai.evaluation.drafts import evaluate_drafts, load_references
+from dih_ai.evaluation.plans import evaluate_plans, match_initiatives, mean_scores
 from dih_ai.evaluation.report import compare, load_run, write_run
 from dih_ai.pipeline import draft_roadmap
 from dih_ai.render import to_json
@@ -185,3 +186,16 @@ def test_llm_judge_through_chatopenai(self_reference: Path, workspace) -> None:
     assert run.judge_model == "judge-model" and run.mean["judge_actionability"] == 5
     body = server.requests[0]["body"]
     assert body["temperature"] == 0 and "faithfulness" in body["messages"][0]["content"]
+
+
+def test_the_planner_holds_its_agreement_with_the_references() -> None:
+    """The plan-level figures recorded in docs/evals.md, as a floor: a planner change that
+    loses agreement with the consultants' references fails here, in seconds."""
+    scores = evaluate_plans(Path(__file__).resolve().parent.parent / "evals" / "references")
+    assert len(scores) >= 20
+    means = mean_scores(scores)
+    assert means["use_case_f1"] >= 0.75
+    assert means["horizon_agreement"] >= 0.8
+    assert means["goal_coverage"] >= 0.95
+    cost = {b: [s.cost_high_eur for s in scores if s.size_band == b] for b in ("micro", "medium")}
+    assert max(cost["micro"]) < min(cost["medium"])

@@ -8,7 +8,6 @@ LLM judge.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import time
@@ -23,69 +22,15 @@ from dih_ai.assessment.load import load_assessment
 from dih_ai.corpus import corpus_hash
 from dih_ai.draft import Initiative, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
+from dih_ai.evaluation.plans import f1, match_initiatives, precision_recall
 from dih_ai.grounding import CASE_CITATION, numbers_in
 from dih_ai.knowledge import drafting_date
 from dih_ai.matching import quote
 from dih_ai.pipeline import Workspace, draft_roadmap
-from dih_ai.text import mentions_any
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Writer
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-TITLE_MATCH = 0.6
-# What an enabler (an initiative with no use case) is about, read from its title, so that
-# "AI literacy for all staff (Article 4)" and "AI literacy and simple AI rules" pair up.
-ENABLER_CONCEPTS = {
-    "literacy": ["alfabetizzazione", "literacy", "art. 4", "articolo 4", "article 4"],
-    "security": [
-        "sicurezza",
-        "security",
-        "cybersicurezza",
-        "cybersecurity",
-        "cyber",
-        "backup",
-        "nis2",
-        "password",
-        "secondo fattore",
-        "doppio fattore",
-        "two-factor",
-        "rete ot",
-        "ot network",
-        "remote access",
-        "accessi remoti",
-    ],
-    "data": [
-        "dati",
-        "data",
-        "anagrafica",
-        "anagrafiche",
-        "gestionale",
-        "erp",
-        "mes",
-        "management system",
-        "archivio",
-        "archive",
-        "storico",
-        "monitoraggio",
-        "registro digitale",
-        "sales history",
-    ],
-    "governance": [
-        "governance",
-        "strategia",
-        "strategy",
-        "referente",
-        "owner",
-        "regole d'uso",
-        "rules of use",
-        "policy",
-        "inventario",
-        "register",
-        "obiettivi",
-        "budget",
-    ],
-    "skills": ["competenze", "skills", "corso", "course", "training", "formazione"],
-}
 
 
 class Reference(BaseModel):
@@ -210,66 +155,6 @@ def _assessment_path(folder: Path) -> Path:
         if (folder / name).exists():
             return folder / name
     raise InputError([Problem(str(folder), "", "no assessment.yaml or assessment.json")])
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _prf(found: set[str], wanted: set[str]) -> tuple[float, float]:
-    if not found and not wanted:
-        return 1.0, 1.0
-    hit = len(found & wanted)
-    return (hit / len(found) if found else 0.0), (hit / len(wanted) if wanted else 0.0)
-
-
-def match_initiatives(
-    draft: list[Initiative], reference: list[Initiative]
-) -> list[tuple[Initiative, Initiative]]:
-    """Pairs (draft, reference): same use-case tag first, then enablers about the same
-    things (literacy, security, data, governance, skills) or titles that read alike."""
-    pairs: list[tuple[Initiative, Initiative]] = []
-    left, right = list(draft), list(reference)
-    for d in list(left):
-        if d.use_case is None:
-            continue
-        other = next((r for r in right if r.use_case == d.use_case), None)
-        if other:
-            pairs.append((d, other))
-            left.remove(d)
-            right.remove(other)
-    scored = sorted(
-        ((_alike(d, r), i, j) for i, d in enumerate(left) for j, r in enumerate(right)),
-        reverse=True,
-    )
-    used_l: set[int] = set()
-    used_r: set[int] = set()
-    for score, i, j in scored:
-        if score < TITLE_MATCH:
-            break
-        if i in used_l or j in used_r:
-            continue
-        pairs.append((left[i], right[j]))
-        used_l.add(i)
-        used_r.add(j)
-    return pairs
-
-
-def enabler_concepts(title: str) -> set[str]:
-    """What an enabler's title is about (see ENABLER_CONCEPTS)."""
-    return {c for c, words in ENABLER_CONCEPTS.items() if mentions_any(title, words)}
-
-
-def _alike(draft: Initiative, reference: Initiative) -> float:
-    """How alike two initiatives without a shared use case are: the same concepts (for two
-    enablers: the share of concepts in common, from 0.6 up), else title similarity."""
-    ratio = difflib.SequenceMatcher(None, draft.title.lower(), reference.title.lower()).ratio()
-    if draft.use_case or reference.use_case:
-        return ratio
-    a, b = enabler_concepts(draft.title), enabler_concepts(reference.title)
-    if not a & b:
-        return ratio
-    return max(ratio, TITLE_MATCH + 0.4 * len(a & b) / len(a | b))
 
 
 def _structure(draft: RoadmapDraft) -> float:
@@ -404,11 +289,11 @@ def score_case(
     pairs = match_initiatives(draft.initiatives, reference.initiatives)
     p = len(pairs) / len(draft.initiatives) if draft.initiatives else 0.0
     r = len(pairs) / len(reference.initiatives) if reference.initiatives else 0.0
-    uc_p, uc_r = _prf(
+    uc_p, uc_r = precision_recall(
         {i.use_case for i in draft.initiatives if i.use_case},
         {i.use_case for i in reference.initiatives if i.use_case},
     )
-    cited_p, cited_r = _prf(
+    cited_p, cited_r = precision_recall(
         {c.id for c in draft.citations}, {str(c["id"]) for c in reference.citations}
     )
     resolve, figures, case_cited = _grounding(draft, workspace)
@@ -419,8 +304,8 @@ def score_case(
         structure=_structure(draft),
         initiative_precision=round(p, 4),
         initiative_recall=round(r, 4),
-        initiative_f1=round(_f1(p, r), 4),
-        use_case_f1=round(_f1(uc_p, uc_r), 4),
+        initiative_f1=round(f1(p, r), 4),
+        use_case_f1=round(f1(uc_p, uc_r), 4),
         horizon_agreement=round(sum(d.horizon == x.horizon for d, x in pairs) / len(pairs), 4)
         if pairs
         else 0.0,
