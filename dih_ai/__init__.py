@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     from dih_ai.evaluation.report import compare, load_run, write_run
     from dih_ai.evaluation.retrieval import RetrievalReport, evaluate_retrieval
     from dih_ai.index import CaseIndex
-    from dih_ai.pipeline import Workspace, draft_roadmap, make_writer
+    from dih_ai.pipeline import Workspace, draft_roadmap
     from dih_ai.plan import Plan, make_plan
     from dih_ai.portfolio import PortfolioReport, portfolio_report
     from dih_ai.render import to_json, to_markdown
     from dih_ai.retrieval import CaseRetriever, RetrievedCase, retrieve_cases
     from dih_ai.tokens import count_tokens, ensure_offline_encodings
+    from dih_ai.writers.factory import make_writer
     from dih_ai.writers.llm import LLMWriter
     from dih_ai.writers.offline import OfflineWriter
 
@@ -65,7 +66,7 @@ _EXPORTS: dict[str, str] = {
     "OfflineWriter": "dih_ai.writers.offline",
     "LLMWriter": "dih_ai.writers.llm",
     "Settings": "dih_ai.config",
-    "make_writer": "dih_ai.pipeline",
+    "make_writer": "dih_ai.writers.factory",
     "RoadmapDraft": "dih_ai.draft",
     "Workspace": "dih_ai.pipeline",
     "draft_roadmap": "dih_ai.pipeline",

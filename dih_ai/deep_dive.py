@@ -40,15 +40,18 @@ from dih_ai.draft import (
     RoadmapDraft,
     Section,
     Usage,
+    made_by,
 )
 from dih_ai.errors import DihAiError, InputError, Problem
 from dih_ai.funding import status_on
+from dih_ai.grounding import clean_citations
 from dih_ai.i18n import localised
 from dih_ai.knowledge import as_date
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, tokenize
 from dih_ai.writers import Source
+from dih_ai.writers.factory import make_writer
 
 if TYPE_CHECKING:
     from dih_ai.pipeline import Workspace
@@ -704,8 +707,6 @@ def deep_dive(
     (the initiative is planned again in that language). Without a `writer`, `settings` choose
     one as for drafts.
     """
-    from dih_ai.pipeline import clean_citations, made_by, make_writer
-
     chosen = writer or make_writer(settings)
     if not hasattr(chosen, "write_deep_dive"):
         raise DihAiError(f"the writer {type(chosen).__name__} cannot write deep dives")
@@ -741,7 +742,11 @@ def deep_dive(
         language=data.language,
         initiative_id=initiative_id,
         generated_by=made_by(
-            chosen.backend, written.model, written.prompt_version, workspace, data.language
+            chosen.backend,
+            written.model,
+            written.prompt_version,
+            data.language,
+            corpus_hash(workspace.corpus),
         ),
         plan=plan,
         sections=written.sections,

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dih_ai._version import __version__
 from dih_ai.analysis import Readiness
+from dih_ai.resources import labels
 from dih_ai.vocab import SECTION_IDS, AIActRisk, Effort, Horizon, Language, ProcessArea, UseCase
 
 
@@ -71,6 +73,30 @@ class GeneratedBy(BaseModel):
     as_of: dt.date | None = Field(default=None, description="the drafting date")
     knowledge_as_of: dt.date | None = Field(
         default=None, description="oldest check date of the dated facts the draft used"
+    )
+
+
+def made_by(
+    backend: str,
+    model: str | None,
+    prompt_version: str,
+    language: str,
+    corpus_hash: str | None,
+    *,
+    as_of: dt.date | None = None,
+    knowledge_as_of: dt.date | None = None,
+) -> GeneratedBy:
+    """What made a document; the offline writer's label for readers when it was that."""
+    label = labels()["offline_label"][language] if backend == "offline" else None
+    return GeneratedBy(
+        backend=backend,
+        model=model,
+        prompt_version=prompt_version,
+        library_version=__version__,
+        corpus_hash=corpus_hash,
+        label=label,
+        as_of=as_of,
+        knowledge_as_of=knowledge_as_of,
     )
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dih_ai.draft import Initiative, Section
 
 NUMBER_CITATION = re.compile(r"\[(\d{1,3})\]")
 CASE_CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")  # a case cited by id in a draft
+_SPACED_CITATION = re.compile(r"[ \t]*" + CASE_CITATION.pattern)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _WORDS = {
@@ -67,3 +72,36 @@ def language_of(text: str) -> str | None:
     if sum(counts.values()) < 5:
         return None
     return max(counts, key=lambda lang: counts[lang])
+
+
+def clean_citations(sections: list[Section], allowed: set[str]) -> list[str]:
+    """Drop from the sections' text every case citation not in `allowed` (with the space
+    before it), set each section's `citations` from its text; return warnings."""
+    warnings: list[str] = []
+    for section in sections:
+
+        def replace(match: re.Match[str], where: str = section.id) -> str:
+            if match.group(1) in allowed:
+                return match.group(0)
+            warnings.append(
+                f"section {where}: removed citation of '{match.group(1)}', not a source"
+            )
+            return ""
+
+        section.markdown = _SPACED_CITATION.sub(replace, section.markdown)
+        section.citations = list(dict.fromkeys(CASE_CITATION.findall(section.markdown)))
+    return warnings
+
+
+def validate_citations(
+    sections: list[Section], initiatives: list[Initiative], allowed: set[str]
+) -> list[str]:
+    """Drop every citation that is not a retrieved case, in the sections' text and the
+    initiatives' lists; return warnings."""
+    warnings = clean_citations(sections, allowed)
+    for initiative in initiatives:
+        bad = [c for c in initiative.citations if c not in allowed]
+        for c in bad:
+            warnings.append(f"initiative {initiative.id}: removed citation of '{c}'")
+        initiative.citations = [c for c in initiative.citations if c in allowed]
+    return warnings

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dih_ai.resources import load_data
+from dih_ai.resources import labels
 from dih_ai.vocab import Language
 
 MONTHS_IT = (
@@ -16,11 +16,6 @@ MONTHS_IT = (
 MONTHS_EN = (
     "January February March April May June July August September October November December"
 ).split()
-
-
-def labels() -> dict[str, Any]:
-    """The reader-facing words of `labels.yaml`."""
-    return load_data("labels.yaml")
 
 
 def localised(value: Any, language: Language | str) -> str:

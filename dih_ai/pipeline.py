@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dih_ai._version import __version__
 from dih_ai.analysis import analyse
 from dih_ai.assessment.models import Assessment
 from dih_ai.config import Settings
 from dih_ai.corpus import Corpus, corpus_hash, load_corpus
-from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
+from dih_ai.draft import Citation, RoadmapDraft, made_by
 from dih_ai.errors import InputError, Problem
-from dih_ai.grounding import CASE_CITATION
+from dih_ai.grounding import validate_citations
 from dih_ai.knowledge import drafting_date
 from dih_ai.plan import Plan, check_dates, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import default_corpus_dir
 from dih_ai.retrieval import HybridSearcher, RetrievedCase, retrieve_cases
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS
-from dih_ai.writers import Source, Writer, WriterInput, WrittenDraft
+from dih_ai.writers import Source, Writer, WriterInput
+from dih_ai.writers.factory import make_writer
 
 if TYPE_CHECKING:
     from dih_ai.index import CaseIndex, SyncReport
@@ -115,77 +114,6 @@ def writer_input(
     )
 
 
-_SPACED_CITATION = re.compile(r"[ \t]*" + CASE_CITATION.pattern)
-
-
-def clean_citations(sections: list[Section], allowed: set[str]) -> list[str]:
-    """Drop from the sections' text every case citation not in `allowed` (with the space
-    before it), set each section's `citations` from its text; return warnings."""
-    warnings: list[str] = []
-    for section in sections:
-
-        def replace(match: re.Match[str], where: str = section.id) -> str:
-            if match.group(1) in allowed:
-                return match.group(0)
-            warnings.append(
-                f"section {where}: removed citation of '{match.group(1)}', not a source"
-            )
-            return ""
-
-        section.markdown = _SPACED_CITATION.sub(replace, section.markdown)
-        section.citations = list(dict.fromkeys(CASE_CITATION.findall(section.markdown)))
-    return warnings
-
-
-def validate_citations(written: WrittenDraft, allowed: set[str]) -> list[str]:
-    """Drop every citation that is not a retrieved case, in text and lists; return warnings."""
-    warnings = clean_citations(written.sections, allowed)
-    for initiative in written.initiatives:
-        bad = [c for c in initiative.citations if c not in allowed]
-        for c in bad:
-            warnings.append(f"initiative {initiative.id}: removed citation of '{c}'")
-        initiative.citations = [c for c in initiative.citations if c in allowed]
-    return warnings
-
-
-def made_by(
-    backend: str,
-    model: str | None,
-    prompt_version: str,
-    workspace: Workspace,
-    language: str,
-    plan: Plan | None = None,
-) -> GeneratedBy:
-    """What made a document; the offline writer's label for readers when it was that."""
-    label = None
-    if backend == "offline":
-        from dih_ai.writers.offline import labels
-
-        label = labels()["offline_label"][language]
-    return GeneratedBy(
-        backend=backend,
-        model=model,
-        prompt_version=prompt_version,
-        library_version=__version__,
-        corpus_hash=corpus_hash(workspace.corpus),
-        label=label,
-        as_of=plan.as_of if plan else None,
-        knowledge_as_of=plan.knowledge_as_of if plan else None,
-    )
-
-
-def make_writer(settings: Settings | None = None) -> Writer:
-    """The writer the settings ask for: the model writer, or the offline one."""
-    from dih_ai.writers.offline import OfflineWriter
-
-    settings = settings or Settings()
-    if settings.resolved_backend() == "openai":
-        from dih_ai.writers.llm import LLMWriter
-
-        return LLMWriter(settings)
-    return OfflineWriter()
-
-
 def prepare(
     assessment: Assessment,
     workspace: Workspace,
@@ -239,7 +167,10 @@ def draft_roadmap(
     data, privacy = prepare(assessment, workspace, k=k, baseline=baseline, as_of=as_of)
     written = writer.write(data)
     allowed = {s.study.id for s in data.sources}
-    warnings = [*written.warnings, *validate_citations(written, allowed)]
+    warnings = [
+        *written.warnings,
+        *validate_citations(written.sections, written.initiatives, allowed),
+    ]
     if not allowed:
         warnings.append("no case study was retrieved: the draft cites none")
     for section in written.sections:
@@ -260,9 +191,10 @@ def draft_roadmap(
             writer.backend,
             written.model,
             written.prompt_version,
-            workspace,
             assessment.language,
-            data.plan,
+            corpus_hash(workspace.corpus),
+            as_of=data.plan.as_of,
+            knowledge_as_of=data.plan.knowledge_as_of,
         ),
         readiness=data.plan.readiness,
         sections=written.sections,

@@ -54,6 +54,12 @@ def load_data(name: str) -> Any:
     return _load_yaml(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+def labels() -> dict[str, Any]:
+    """The reader-facing words of `data/labels.yaml` (sections, sectors, phrases...)."""
+    words: dict[str, Any] = load_data("labels.yaml")
+    return words
+
+
 @functools.cache
 def _load_yaml(path: str, mtime_ns: int, size: int) -> Any:
     import yaml

@@ -16,7 +16,7 @@ from dih_ai import i18n
 from dih_ai.analysis import label
 from dih_ai.draft import Initiative, Section
 from dih_ai.grounding import CASE_CITATION
-from dih_ai.resources import load_data, template_folders
+from dih_ai.resources import labels, load_data, template_folders
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import (
     Source,
@@ -44,11 +44,6 @@ def _environment(folders: tuple[str, ...]) -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=False,
     )
-
-
-def labels() -> dict[str, Any]:
-    """The reader-facing words of `labels.yaml` (see `dih_ai.i18n`)."""
-    return i18n.labels()
 
 
 def _t(group: str, key: Any, language: str) -> str:

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from dih_ai.draft import Section
+from dih_ai.resources import labels
 from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Source, WriterInput
 from dih_ai.writers.llm.blocks import PromptBlocks
-from dih_ai.writers.offline import OfflineWriter, labels
+from dih_ai.writers.offline import OfflineWriter
 from dih_ai.writers.prompts import PromptSet, load_prompts
 
 if TYPE_CHECKING:
