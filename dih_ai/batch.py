@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from dih_ai.assessment.load import LoadedAssessment, load_assessments
 from dih_ai.draft import RoadmapDraft, Usage
-from dih_ai.errors import InputError, Problem
+from dih_ai.errors import ArgumentError, InputError, Problem
 from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap
 from dih_ai.plan import check_dates
@@ -146,7 +146,7 @@ def run_batch(
 
     unknown = sorted(set(formats) - set(BATCH_FORMATS))
     if unknown:
-        raise ValueError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
+        raise ArgumentError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
     writer = writer or make_writer()
     as_of = drafting_date(as_of)
     start = time.perf_counter()

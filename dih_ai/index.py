@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 from dih_ai.corpus import CHUNKER_VERSION, Chunk, Corpus, chunks, corpus_hash
-from dih_ai.errors import ConfigError, DihAiError, IndexError_
+from dih_ai.errors import CaseIndexError, ConfigError, DihAiError
 from dih_ai.index_lock import LOCK_FILE, LockTimeout, ServerLease, folder_lock, seconds_from_env
 
 if TYPE_CHECKING:
@@ -253,7 +253,7 @@ class CaseIndex:
                 raise
             except Exception as exc:
                 if time.monotonic() + pause > deadline:
-                    raise IndexError_(
+                    raise CaseIndexError(
                         f"could not {what} at {self.where} ({tries} tries in "
                         f"{self.retry_s:g} s): {type(exc).__name__}: {exc}"
                     ) from exc
@@ -317,7 +317,7 @@ class CaseIndex:
 
         build = self._read(lambda b: b, None)
         if build is None:
-            raise IndexError_(f"{self.where}: no case index yet; run `dih-ai index`")
+            raise CaseIndexError(f"{self.where}: no case index yet; run `dih-ai index`")
         return Chroma(
             collection_name=build.name, embedding_function=self.embedder, client=self.client()
         )
@@ -413,7 +413,7 @@ class CaseIndex:
                 state.unchanged = len(corpus.cases)  # the build records what it was made of
             elif state.unusable is None:
                 self._compare(corpus, self._retry(lambda: self._hashes(build), "read"), state)
-        except IndexError_ as exc:
+        except CaseIndexError as exc:
             state.unusable = str(exc)
         return state
 
@@ -482,10 +482,10 @@ class CaseIndex:
                 self.refresh()
                 corpus = report.corpus = _latest(corpus)
                 self._sync(corpus, report, on_progress)
-        except (ConfigError, IndexError_):
+        except (ConfigError, CaseIndexError):
             raise
         except Exception as exc:
-            raise IndexError_(f"could not update the case index at {self.where}: {exc}") from exc
+            raise CaseIndexError(f"could not update the case index at {self.where}: {exc}") from exc
         finally:
             self.refresh()
         return report
@@ -494,7 +494,7 @@ class CaseIndex:
         """The client; an embedded folder still unreadable under the lock is set aside."""
         try:
             return self.client()
-        except IndexError_ as exc:
+        except CaseIndexError as exc:
             cause = exc.__cause__
             if self.url or not isinstance(cause, Exception) or isinstance(cause, OSError):
                 raise
@@ -556,7 +556,7 @@ class CaseIndex:
         generation = int(pointer.get("generation", 0)) + 1
         new = self._write_build(corpus, sources, generation, report, on_progress)
         if self._lease is not None and not self._lease.still_held():
-            raise IndexError_(
+            raise CaseIndexError(
                 f"lost the index lease on {self.where} while writing; {new} was not published"
             )
         self._publish(new, current_name or legacy, generation)
@@ -574,7 +574,7 @@ class CaseIndex:
         try:
             build = self._retry(lambda: self.client().get_collection(name), "read the build")
             self._retry(lambda: build.peek(1), "read the build")
-        except IndexError_ as exc:
+        except CaseIndexError as exc:
             self._retry(self.client().heartbeat, "reach the index")  # a network error stops here
             return None, f"collection {name} unreadable, confirmed under the lock: {exc}"
         mismatch = self._mismatch(build)  # a format-1 index: its vectors are reused as they are

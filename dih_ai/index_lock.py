@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dih_ai.errors import ConfigError, IndexError_
+from dih_ai.errors import CaseIndexError, ConfigError
 
 LOCK_FILE = ".dih-ai-index.lock"
 LEASE_TTL_S = 60.0  # a lease not renewed for this long is taken over (clocks must agree)
 
 
-class LockTimeout(IndexError_):
+class LockTimeout(CaseIndexError):
     """Another process holds the index lock for longer than we were willing to wait."""
 
 

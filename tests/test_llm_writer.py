@@ -178,8 +178,11 @@ def test_timeouts_and_dropped_connections_are_retried(meccanica, workspace, serv
 
 def test_persistent_failure_is_a_clear_error(meccanica, workspace, server, tmp_path) -> None:
     server.script.extend([status(500, 10)] * 4)
-    with pytest.raises(WriterError, match="section ai_baseline failed after 2 retries"):
+    with pytest.raises(WriterError, match="section ai_baseline failed after 2 retries") as caught:
         draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
+    # the first section is written alone: nothing was spent before it failed
+    assert caught.value.section == "ai_baseline" and caught.value.attempts == 3
+    assert caught.value.usage is not None and caught.value.usage.llm_calls == 0
 
 
 def test_answers_are_cached(meccanica, workspace, server, tmp_path, monkeypatch) -> None:
@@ -201,8 +204,9 @@ def test_budget_packs_sources_then_fails_clearly(meccanica, workspace, server, t
     packed = tight.estimate(data)
     assert packed[0].sources_used < len(data.sources)
     tiny = writer_for(server, tmp_path, max_prompt_tokens_per_call=800)
-    with pytest.raises(BudgetError, match="per-call budget is 800"):
+    with pytest.raises(BudgetError, match="per-call budget is 800") as caught:
         tiny.estimate(data)
+    assert caught.value.section == SECTION_IDS[0]  # the calls are estimated in order
     assert server.requests == []  # budgets are checked before anything is sent
 
 

@@ -8,11 +8,12 @@
 - `writer`: `LLMWriter`, which writes the sections concurrently under those rules.
 """
 
+from dih_ai.errors import BudgetError
 from dih_ai.writers.llm.blocks import PromptBlocks, source_text
 from dih_ai.writers.llm.chat import block_tracing, chat_model
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import BATCH_DISCOUNT, cost_usd, model_price, price_of
-from dih_ai.writers.llm.writer import BudgetError, CallPlan, LLMWriter, WrittenSections, cacheable
+from dih_ai.writers.llm.writer import CallPlan, LLMWriter, WrittenSections, cacheable
 
 __all__ = [
     "BATCH_DISCOUNT",
