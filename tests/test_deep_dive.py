@@ -392,7 +392,7 @@ def test_a_plan_much_shorter_than_its_cases_says_why_in_every_format(draft, work
     same use case took more than twice as long; the draft's cost range is shown with it."""
     from docx import Document as Docx
 
-    from dih_ai.deep_dive_consistency import DURATION_FACTOR, WEEKS_PER_MONTH
+    from dih_ai.deep_dive.consistency import DURATION_FACTOR, WEEKS_PER_MONTH
     from dih_ai.documents import to_docx, to_html
     from dih_ai.i18n import money_range
 
@@ -425,7 +425,7 @@ def test_a_plan_much_shorter_than_its_cases_says_why_in_every_format(draft, work
 
 
 def test_the_duration_rule_counts_only_long_cases_of_the_same_use_case(draft, workspace) -> None:
-    from dih_ai.deep_dive_consistency import duration_note
+    from dih_ai.deep_dive.consistency import duration_note
 
     initiative = next(i for i in draft.initiatives if i.use_case == "predictive_maintenance")
     study = next(
@@ -446,7 +446,7 @@ def test_the_duration_rule_counts_only_long_cases_of_the_same_use_case(draft, wo
 def test_systems_already_in_place_are_used_not_installed(draft, meccanica, workspace) -> None:
     """The sample's notes say the lathes are connected: the draft says the use case uses the
     sensors in place, and the plan does not install them again."""
-    from dih_ai.deep_dive_consistency import systems_in_place
+    from dih_ai.deep_dive.consistency import systems_in_place
 
     initiative = next(i for i in draft.initiatives if i.use_case == "predictive_maintenance")
     dive = deep_dive(draft, initiative.id, workspace, writer=OfflineWriter())

@@ -1,16 +1,22 @@
-"""Section writers. Each takes a `WriterInput` (plan, numbered sources) and returns sections.
+"""Section writers. Each takes a `WriterInput` (plan, numbered sources) and returns sections;
+a `DeepDiveInput` (one initiative's plan, its cited cases) likewise for a deep dive.
 
 The offline writer renders templates; the model writer (LangChain over ChatOpenAI) asks a
-model. Both return the same `WrittenDraft`, which the pipeline validates.
+model. Both return the same `WrittenDraft` / `WrittenDeepDive`, which the pipeline and the
+deep dive validate. `factory.make_writer` picks one from the settings.
+
+Writers depend on models (`draft.py`, `plan.py`, `deep_dive/models.py`), never on the
+pipeline or the deep dive's entry point.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from dih_ai.corpus import CaseStudy
+from dih_ai.deep_dive.models import DeepDivePlan
 from dih_ai.draft import Initiative, Section, Usage
 from dih_ai.plan import Plan
 from dih_ai.retrieval import RetrievedCase
@@ -56,6 +62,27 @@ class WrittenDraft(BaseModel):
     notes_for_consultant: list[str] = Field(default_factory=list)
 
 
+class DeepDiveInput(BaseModel):
+    """What a deep-dive writer sees: the plan and the numbered cases. No company identity."""
+
+    company_alias: str
+    language: Literal["it", "en"]
+    profile: dict[str, Any] = Field(default_factory=dict, description="sector, size, goals")
+    notes: str | None = None
+    plan: DeepDivePlan
+    sources: list[Source]
+
+
+class WrittenDeepDive(BaseModel):
+    """A writer's deep-dive output."""
+
+    sections: list[Section]
+    usage: Usage = Field(default_factory=Usage)
+    model: str | None = None
+    prompt_version: str
+    warnings: list[str] = Field(default_factory=list)
+
+
 def sources_by_use_case(sources: list[Source]) -> dict[str, list[Source]]:
     """The sources grouped by the AI use cases their case covers, best first."""
     out: dict[str, list[Source]] = {}
@@ -86,10 +113,15 @@ def cited_initiatives(data: WriterInput, per_initiative: int = 3) -> list[Initia
 
 
 class Writer(Protocol):
-    """Anything that turns a `WriterInput` into a `WrittenDraft`."""
+    """Anything that turns a `WriterInput` into a `WrittenDraft` and a `DeepDiveInput` into a
+    `WrittenDeepDive` (the offline and the model writer do both)."""
 
     backend: str
 
     def write(self, data: WriterInput) -> WrittenDraft:
         """Write the AI sections."""
+        ...
+
+    def write_deep_dive(self, data: DeepDiveInput) -> WrittenDeepDive:
+        """Write the deep-dive sections."""
         ...

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dih_ai.writers import Source, WriterInput
+from dih_ai.writers import DeepDiveInput, Source, WriterInput
 from dih_ai.writers.prompts import as_data
-
-if TYPE_CHECKING:
-    from dih_ai.deep_dive import DeepDiveInput
 
 PASSAGE_CHARS = 1500  # a case without retrieved passages sends this much of its text
 

@@ -6,20 +6,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from dih_ai.deep_dive.models import DEEP_DIVE_SECTION_IDS
 from dih_ai.draft import Section
 from dih_ai.resources import labels
 from dih_ai.vocab import SECTION_IDS
-from dih_ai.writers import Source, WriterInput
+from dih_ai.writers import DeepDiveInput, Source, WriterInput
 from dih_ai.writers.llm.blocks import PromptBlocks
 from dih_ai.writers.offline import OfflineWriter
 from dih_ai.writers.prompts import PromptSet, load_prompts
-
-if TYPE_CHECKING:
-    from dih_ai.deep_dive import DeepDiveInput
 
 SUMMARY_SECTIONS = ("ai_summary",)  # written last, with the openings of the others in view
 
@@ -77,8 +74,6 @@ class SectionJob:
     @classmethod
     def deep_dive(cls, data: DeepDiveInput, fallback: OfflineWriter) -> SectionJob:
         """The sections of a deep dive on one initiative."""
-        from dih_ai.deep_dive import DEEP_DIVE_SECTION_IDS
-
         return cls(
             language=data.language,
             prompts=load_prompts(data.language, kind="deep_dive"),

@@ -15,29 +15,37 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dih_ai.config import Settings
 from dih_ai.draft import Section, Usage
-from dih_ai.errors import BudgetError, WriterError
+from dih_ai.errors import DihAiError, WriterError
 from dih_ai.grounding import NUMBER_CITATION, cited_numbers
 from dih_ai.llm_cache import AnswerCache
 from dih_ai.resources import cache_dir
 from dih_ai.tokens import count_tokens
-from dih_ai.writers import Source, WriterInput, WrittenDraft, cited_initiatives
+from dih_ai.writers import (
+    DeepDiveInput,
+    Source,
+    WriterInput,
+    WrittenDeepDive,
+    WrittenDraft,
+    cited_initiatives,
+)
 from dih_ai.writers.llm import checks
 from dih_ai.writers.llm.chat import block_tracing, chat_model
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
 
-if TYPE_CHECKING:
-    from dih_ai.deep_dive import DeepDiveInput, WrittenDeepDive
-
 MESSAGE_OVERHEAD_TOKENS = 4
 PREVIOUS_SECTION_CHARS = 600  # the summary sees this much of each other section
 CACHE_MIN_TOKENS = 1024  # OpenAI caches prompt prefixes from 1,024 tokens,
 CACHE_STEP_TOKENS = 128  # in steps of 128
+
+
+class BudgetError(DihAiError):
+    """A prompt or a draft does not fit its token budget."""
 
 
 @dataclass
@@ -76,8 +84,7 @@ class _Tally:
             if spent + self.reserved + tokens > self.budget:
                 raise BudgetError(
                     f"section {section_id}: the draft would exceed its budget of "
-                    f"{self.budget} tokens (DIH_AI_MAX_TOKENS_PER_DRAFT)",
-                    section=section_id,
+                    f"{self.budget} tokens (DIH_AI_MAX_TOKENS_PER_DRAFT)"
                 )
             self.reserved += tokens
 
@@ -227,8 +234,7 @@ class LLMWriter:
                 raise BudgetError(
                     f"section {section_id}: the smallest prompt (plan, "
                     f"{len(sources)} source) needs {tokens} tokens; the "
-                    f"per-call budget is {budget} (DIH_AI_MAX_PROMPT_TOKENS_PER_CALL)",
-                    section=section_id,
+                    f"per-call budget is {budget} (DIH_AI_MAX_PROMPT_TOKENS_PER_CALL)"
                 )
 
     def prefix_tokens(self, messages: list[Any]) -> int:
@@ -307,10 +313,7 @@ class LLMWriter:
             raise WriterError(
                 f"model call for section {section_id} failed after "
                 f"{self.settings.max_retries} retries: "
-                f"{type(error).__name__}: {error}",
-                section=section_id,
-                attempts=self.settings.max_retries + 1,
-                usage=tally.usage.model_copy(),
+                f"{type(error).__name__}: {error}"
             ) from error
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
@@ -457,8 +460,6 @@ class LLMWriter:
 
     def write_deep_dive(self, data: DeepDiveInput) -> WrittenDeepDive:
         """Write the deep-dive sections over its plan and cited cases."""
-        from dih_ai.deep_dive import WrittenDeepDive
-
         job = SectionJob.deep_dive(data, self.fallback)
         written = self.write_job(job)
         return WrittenDeepDive(

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
-
+from dih_ai.deep_dive.models import PlanNote
 from dih_ai.i18n import localised, money_range
 from dih_ai.plan import SENSOR_NOTES
 from dih_ai.resources import load_data
@@ -61,15 +60,6 @@ SOURCE_WORDS = {
     "notes": {"it": "dalle note del consulente", "en": "from the consultant's notes"},
     "assessment": {"it": "dall'assessment", "en": "from the assessment"},
 }
-
-
-class PlanNote(BaseModel):
-    """A reason the plan gives for itself, shown at the top of one section."""
-
-    kind: Literal["duration", "systems_in_place", "micro_firm"]
-    section: str = Field(description="the id of the section that shows it")
-    text: str = Field(description="Markdown; may cite cases as [case-id]")
-    cases: list[str] = Field(default_factory=list, description="the cases the text cites")
 
 
 # -- systems in place ------------------------------------------------------------------------
