@@ -19,7 +19,7 @@ from typing import Any
 
 from dih_ai.config import Settings
 from dih_ai.draft import Section, Usage
-from dih_ai.errors import DihAiError, WriterError
+from dih_ai.errors import BudgetError, WriterError
 from dih_ai.grounding import NUMBER_CITATION, cited_numbers
 from dih_ai.llm_cache import AnswerCache
 from dih_ai.resources import cache_dir
@@ -42,10 +42,6 @@ MESSAGE_OVERHEAD_TOKENS = 4
 PREVIOUS_SECTION_CHARS = 600  # the summary sees this much of each other section
 CACHE_MIN_TOKENS = 1024  # OpenAI caches prompt prefixes from 1,024 tokens,
 CACHE_STEP_TOKENS = 128  # in steps of 128
-
-
-class BudgetError(DihAiError):
-    """A prompt or a draft does not fit its token budget."""
 
 
 @dataclass
@@ -84,7 +80,8 @@ class _Tally:
             if spent + self.reserved + tokens > self.budget:
                 raise BudgetError(
                     f"section {section_id}: the draft would exceed its budget of "
-                    f"{self.budget} tokens (DIH_AI_MAX_TOKENS_PER_DRAFT)"
+                    f"{self.budget} tokens (DIH_AI_MAX_TOKENS_PER_DRAFT)",
+                    section=section_id,
                 )
             self.reserved += tokens
 
@@ -234,7 +231,8 @@ class LLMWriter:
                 raise BudgetError(
                     f"section {section_id}: the smallest prompt (plan, "
                     f"{len(sources)} source) needs {tokens} tokens; the "
-                    f"per-call budget is {budget} (DIH_AI_MAX_PROMPT_TOKENS_PER_CALL)"
+                    f"per-call budget is {budget} (DIH_AI_MAX_PROMPT_TOKENS_PER_CALL)",
+                    section=section_id,
                 )
 
     def prefix_tokens(self, messages: list[Any]) -> int:
@@ -313,7 +311,10 @@ class LLMWriter:
             raise WriterError(
                 f"model call for section {section_id} failed after "
                 f"{self.settings.max_retries} retries: "
-                f"{type(error).__name__}: {error}"
+                f"{type(error).__name__}: {error}",
+                section=section_id,
+                attempts=self.settings.max_retries + 1,
+                usage=tally.usage.model_copy(),
             ) from error
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
