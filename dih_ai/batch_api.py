@@ -8,12 +8,18 @@ or failed), its answers are downloaded, each is checked with the model writer's 
 ones that fail (and the requests the batch did not answer) are re-asked synchronously, and
 the drafts are written as `run_batch` writes them.
 
+Every draft is made on one drafting date (`as_of`, default `$DIH_AI_AS_OF`, else today), as in
+`run_batch`: an assessment dated after it is `invalid_input` and the others go on. The date is
+stored with the batch, so a run resumed another day drafts on the date its requests were
+built on.
+
 What is uploaded is what a synchronous call sends: pseudonymised prompts (no company name,
 VAT number or id; request ids are opaque numbers), checked again before upload.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -35,8 +41,10 @@ from dih_ai.batch import (
     output_stem,
 )
 from dih_ai.config import Settings
-from dih_ai.errors import ConfigError, WriterError
+from dih_ai.errors import ConfigError, InputError, WriterError
+from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap, prepare
+from dih_ai.plan import check_dates
 from dih_ai.render import to_json
 from dih_ai.writers.llm import LLMWriter, Prefilled, SectionAnswer, SectionJob, cost_usd
 
@@ -57,6 +65,7 @@ class BatchState(BaseModel):
 
     run: str
     model: str
+    as_of: dt.date | None = None  # the drafting date the requests were built on
     companies: list[_Company]
     requests: int
     input_file_id: str | None = None
@@ -153,8 +162,10 @@ class BatchApiRun:
         language: str | None = None,
         poll_s: float = 30.0,
         on_status: Callable[[BatchState], None] | None = None,
+        as_of: dt.date | None = None,
     ) -> None:
         self.writer = writer or LLMWriter(settings)
+        self.as_of = drafting_date(as_of)
         settings = self.writer.settings
         if settings.azure_endpoint:
             raise ConfigError("Batch API mode supports OpenAI and compatible servers, not Azure")
@@ -208,7 +219,11 @@ class BatchApiRun:
         for n, item in enumerate(pending):
             assessment = self._assessment(item)
             data, privacy = prepare(
-                assessment, self.workspace, k=self.k, baseline=baseline(assessment)
+                assessment,
+                self.workspace,
+                k=self.k,
+                baseline=baseline(assessment),
+                as_of=self.as_of,
             )
             job = SectionJob.roadmap(data, self.writer.fallback)
             key = f"c{n:05d}"
@@ -238,7 +253,11 @@ class BatchApiRun:
         run = hashlib.sha256(content.encode()).hexdigest()[:16]
         _write_atomic(self.folder / "requests.jsonl", content)
         return BatchState(
-            run=run, model=self.writer.model_name, companies=companies, requests=len(lines)
+            run=run,
+            model=self.writer.model_name,
+            as_of=self.as_of,
+            companies=companies,
+            requests=len(lines),
         )
 
     def submit(self, state: BatchState) -> None:
@@ -342,6 +361,24 @@ class BatchApiRun:
         state = self.load_state()
         if state and not {c.source for c in state.companies} & {p.source for p in pending}:
             state = None  # the stored run is all drafted: this is a new one
+        if state and state.batch_id and state.as_of:
+            self.as_of = state.as_of  # its answers were asked on that date
+        dated = []
+        for item in pending:
+            try:
+                check_dates(item.assessment, self.as_of, item.source)
+            except InputError as error:
+                record(
+                    CompanyResult(
+                        source=item.source,
+                        company_id=item.assessment.company.id,
+                        status="invalid_input",
+                        message=str(error),
+                    )
+                )
+            else:
+                dated.append(item)
+        pending = dated
         by_key: dict[str, LoadedAssessment] = {}
         if pending:
             if state is None or not state.batch_id:
@@ -405,7 +442,12 @@ class BatchApiRun:
         writer = _BatchAnswers(self.writer, prefilled, tokens)
         try:
             draft = draft_roadmap(
-                assessment, self.workspace, writer=writer, k=self.k, baseline=baseline(assessment)
+                assessment,
+                self.workspace,
+                writer=writer,
+                k=self.k,
+                baseline=baseline(assessment),
+                as_of=self.as_of,
             )
         except Exception as error:  # one company's failure never stops the batch
             return CompanyResult(
@@ -457,17 +499,10 @@ class _BatchAnswers:
 
     def write(self, data: Any) -> Any:
         written = self.writer.write(data, prefilled=self.prefilled)
-        usage = written.usage
-        self.re_asked = usage.llm_calls  # the writer's own calls are the synchronous re-asks
+        self.re_asked = written.usage.llm_calls  # the writer's own calls: the synchronous re-asks
         model = self.writer.model_name
         for prompt, completion, cached in self.tokens.values():
-            usage.prompt_tokens += prompt
-            usage.completion_tokens += completion
-            usage.cached_tokens += cached
-            usage.llm_calls += 1
-            usage.cost_usd = round(
-                usage.cost_usd + cost_usd(model, prompt, completion, cached, batch=True), 6
-            )
+            written.usage += call_usage(model, prompt, completion, cached, batch=True)
         return written
 
 
@@ -485,9 +520,12 @@ def run_batch_api(
     poll_s: float = 30.0,
     on_status: Callable[[BatchState], None] | None = None,
     on_result: Callable[[CompanyResult], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> BatchApiSummary:
     """Draft every assessment in `paths` into `out` through the OpenAI Batch API; rerun the
-    same command after a kill to resume (the batch is polled again, never re-submitted)."""
+    same command after a kill to resume (the batch is polled again, never re-submitted).
+    `as_of` is the drafting date of every draft (default `$DIH_AI_AS_OF`, else today); an
+    assessment dated after it is invalid input, as in `run_batch`."""
     run = BatchApiRun(
         workspace,
         out,
@@ -498,5 +536,6 @@ def run_batch_api(
         language=language,
         poll_s=poll_s,
         on_status=on_status,
+        as_of=as_of,
     )
     return run.run(paths, formats, on_result)

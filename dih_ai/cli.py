@@ -410,7 +410,7 @@ def batch(
         settings = _settings(backend, model, base_url)
         workspace = _workspace(corpus, index_dir, chroma_url)
         if batch_api:
-            _batch_api(paths, workspace, out, settings, formats, lang, k)
+            _batch_api(paths, workspace, out, settings, formats, lang, k, as_of)
             return
         writer = make_writer(settings)
         if hasattr(writer, "_structured"):
@@ -533,7 +533,7 @@ def portfolio(
     typer.echo(repr(report).removeprefix("PortfolioReport(").removesuffix(")"))
 
 
-def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
+def _batch_api(paths, workspace, out, settings, formats, lang, k, as_of=None) -> None:
     """`dih-ai batch --batch-api`: the drafts through the OpenAI Batch API."""
     import os
 
@@ -556,6 +556,7 @@ def _batch_api(paths, workspace, out, settings, formats, lang, k) -> None:
         language=lang.value if lang else None,
         poll_s=float(os.environ.get("DIH_AI_BATCH_POLL_S", "30")),
         on_status=on_status,
+        as_of=as_of.date() if as_of else None,
     )
     _finish_batch(summary, show_problems=True)
 

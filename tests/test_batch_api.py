@@ -11,9 +11,11 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dih_ai.batch_api import BatchState, run_batch_api
 from dih_ai.draft import RoadmapDraft
@@ -75,6 +77,30 @@ def test_a_batch_drafts_every_company_at_half_price(server, folder, tmp_path, wo
     assert summary.saved_usd == pytest.approx(summary.batch_cost_usd, rel=1e-3)
     assert summary.usage.cost_usd == pytest.approx(summary.batch_cost_usd, rel=1e-3)
     assert "saved $" in summary.text() and "Batch API" in summary.text()
+
+
+def test_drafts_are_made_on_the_drafting_date_and_later_assessments_are_invalid(
+    server, folder, tmp_path, workspace
+):
+    late = folder / "a001.yaml"
+    data = yaml.safe_load(late.read_text(encoding="utf-8"))
+    data["assessment_date"] = "2027-01-15"  # after the drafting date
+    late.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    as_of = date(2026, 9, 30)
+    summary = run(server, folder, tmp_path / "out", workspace, as_of=as_of)
+    assert summary.count("drafted") == COMPANIES - 1 and summary.count("invalid_input") == 1
+    bad = next(r for r in summary.results if r.status == "invalid_input")
+    assert bad.source.endswith("a001.yaml") and bad.company_id == "azienda-001"
+    assert "2027-01-15 is after the drafting date 2026-09-30" in bad.message
+    batch = next(iter(server.batches.values()))
+    lines = server.files[batch["input_file_id"]].decode().splitlines()
+    assert len(lines) == (COMPANIES - 1) * len(SECTION_IDS)  # nothing asked for it
+    drafts = sorted((tmp_path / "out").glob("azienda-*.json"))
+    assert [p.stem for p in drafts] == ["azienda-000", "azienda-002"]
+    for path in drafts:
+        assert RoadmapDraft.model_validate_json(path.read_text()).generated_by.as_of == as_of
+    state = BatchState.model_validate_json((tmp_path / "out/.batch-api/state.json").read_text())
+    assert state.as_of == as_of  # a resumed run drafts on the date its requests were built on
 
 
 def test_an_invalid_batch_answer_is_re_asked_synchronously(server, folder, tmp_path, workspace):
