@@ -58,13 +58,7 @@ class BatchSummary(BaseModel):
     @property
     def usage(self) -> Usage:
         """Tokens, calls and cost added up."""
-        total = Usage()
-        for r in self.results:
-            total.prompt_tokens += r.usage.prompt_tokens
-            total.completion_tokens += r.usage.completion_tokens
-            total.llm_calls += r.usage.llm_calls
-            total.cost_usd = round(total.cost_usd + r.usage.cost_usd, 6)
-        return total
+        return sum((r.usage for r in self.results), Usage())
 
     def text(self) -> str:
         """The summary for people."""

@@ -46,7 +46,14 @@ from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap, prepare
 from dih_ai.plan import check_dates
 from dih_ai.render import to_json
-from dih_ai.writers.llm import LLMWriter, Prefilled, SectionAnswer, SectionJob, cost_usd
+from dih_ai.writers.llm import (
+    LLMWriter,
+    Prefilled,
+    SectionAnswer,
+    SectionJob,
+    call_usage,
+    cost_usd,
+)
 
 ENDPOINT = "/v1/chat/completions"
 TERMINAL = ("completed", "expired", "failed", "cancelled")

@@ -111,6 +111,16 @@ class Usage(BaseModel):
     llm_calls: int = 0
     cost_usd: float = 0.0
 
+    def __add__(self, other: Usage) -> Usage:
+        """Both spendings together (the cost rounded to a millionth of a dollar)."""
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            llm_calls=self.llm_calls + other.llm_calls,
+            cost_usd=round(self.cost_usd + other.cost_usd, 6),
+        )
+
 
 class Document:
     """What drafts and deep dives share (a mixin of their models): lookups, the citation rule,

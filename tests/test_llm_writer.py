@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from dih_ai.config import Settings
-from dih_ai.draft import RoadmapDraft
+from dih_ai.draft import RoadmapDraft, Usage
 from dih_ai.errors import WriterError
 from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
-from dih_ai.writers.llm import BudgetError, LLMWriter, cost_usd
+from dih_ai.writers.llm import BudgetError, LLMWriter, call_usage, cost_usd
 from dih_ai.writers.offline import OfflineWriter
 from tests.fake_openai import (
     Action,
@@ -266,6 +266,15 @@ def test_cached_prompt_tokens_are_read_and_priced(meccanica, workspace, server, 
         rel=1e-3,
     )
     assert usage.cost_usd < cost_usd("gpt-4o-mini", usage.prompt_tokens, usage.completion_tokens)
+
+
+def test_usages_add_up_call_by_call() -> None:
+    calls = [call_usage("gpt-4o-mini", 1000, 200, 512), call_usage("gpt-4o-mini", 800, 100)]
+    total = calls[0] + calls[1]
+    assert (total.prompt_tokens, total.cached_tokens, total.completion_tokens) == (1800, 512, 300)
+    assert total.llm_calls == 2 and total.cost_usd == round(sum(c.cost_usd for c in calls), 6)
+    assert sum(calls, Usage()) == total
+    assert call_usage("gpt-4o-mini", 1000, 200, 512, batch=True).cost_usd < calls[0].cost_usd
 
 
 def test_the_model_sees_the_context_it_needs(food, workspace, server, tmp_path) -> None:

@@ -12,7 +12,7 @@ from dih_ai.errors import BudgetError
 from dih_ai.writers.llm.blocks import PromptBlocks, source_text
 from dih_ai.writers.llm.chat import block_tracing, chat_model
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
-from dih_ai.writers.llm.pricing import BATCH_DISCOUNT, cost_usd, model_price, price_of
+from dih_ai.writers.llm.pricing import BATCH_DISCOUNT, call_usage, cost_usd, model_price, price_of
 from dih_ai.writers.llm.writer import CallPlan, LLMWriter, WrittenSections, cacheable
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "WrittenSections",
     "block_tracing",
     "cacheable",
+    "call_usage",
     "chat_model",
     "cost_usd",
     "model_price",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dih_ai.draft import Usage
 from dih_ai.resources import load_data
 
 BATCH_DISCOUNT = 0.5  # OpenAI Batch API: 50% of the synchronous price, input and output
@@ -80,3 +81,21 @@ def cost_usd(
         + completion_tokens * price.output
     ) / 1_000_000
     return round(total * (BATCH_DISCOUNT if batch else 1.0), 6)
+
+
+def call_usage(
+    model: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    cached_tokens: int = 0,
+    *,
+    batch: bool = False,
+) -> Usage:
+    """One model call as `Usage`, priced as `cost_usd` prices it; add them up with `+`."""
+    return Usage(
+        prompt_tokens=prompt_tokens,
+        cached_tokens=cached_tokens,
+        completion_tokens=completion_tokens,
+        llm_calls=1,
+        cost_usd=cost_usd(model, prompt_tokens, completion_tokens, cached_tokens, batch=batch),
+    )

@@ -35,7 +35,7 @@ from dih_ai.writers import (
 from dih_ai.writers.llm import checks
 from dih_ai.writers.llm.chat import block_tracing, chat_model
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
-from dih_ai.writers.llm.pricing import cost_usd, price_of
+from dih_ai.writers.llm.pricing import call_usage, cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
 
 MESSAGE_OVERHEAD_TOKENS = 4
@@ -90,14 +90,7 @@ class _Tally:
     ) -> None:
         with self.lock:
             self.reserved -= reserved
-            self.usage.prompt_tokens += prompt
-            self.usage.cached_tokens += cached
-            self.usage.completion_tokens += completion
-            self.usage.llm_calls += 1
-            self.usage.cost_usd = round(
-                self.usage.cost_usd + cost_usd(self.model, prompt, completion, cached, batch=batch),
-                6,
-            )
+            self.usage += call_usage(self.model, prompt, completion, cached, batch=batch)
 
     def release(self, reserved: int) -> None:
         with self.lock:
