@@ -535,8 +535,6 @@ def portfolio(
 
 def _batch_api(paths, workspace, out, settings, formats, lang, k, as_of=None) -> None:
     """`dih-ai batch --batch-api`: the drafts through the OpenAI Batch API."""
-    import os
-
     from dih_ai.batch_api import run_batch_api
     from dih_ai.errors import ConfigError
 
@@ -554,7 +552,7 @@ def _batch_api(paths, workspace, out, settings, formats, lang, k, as_of=None) ->
         formats=("json", *(f.value for f in formats or [DraftFormat.md])),
         k=k,
         language=lang.value if lang else None,
-        poll_s=float(os.environ.get("DIH_AI_BATCH_POLL_S", "30")),
+        poll_s=settings.batch_poll_s,
         on_status=on_status,
         as_of=as_of.date() if as_of else None,
     )

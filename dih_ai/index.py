@@ -15,7 +15,6 @@ says so.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
+from dih_ai.config import current
 from dih_ai.corpus import CHUNKER_VERSION, Chunk, Corpus, chunks, corpus_hash
 from dih_ai.errors import CaseIndexError, ConfigError, DihAiError
-from dih_ai.index_lock import LOCK_FILE, LockTimeout, ServerLease, folder_lock, seconds_from_env
+from dih_ai.index_lock import LOCK_FILE, LockTimeout, ServerLease, folder_lock
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
@@ -113,8 +113,7 @@ def default_index_dir() -> Path:
     """The embedded index folder: `DIH_AI_INDEX_DIR`, else `<user cache>/index`."""
     from dih_ai.resources import cache_dir
 
-    env = os.environ.get("DIH_AI_INDEX_DIR")
-    return Path(env) if env else cache_dir() / "index"
+    return current().index_dir or cache_dir() / "index"
 
 
 def _client_settings() -> Any:
@@ -185,8 +184,9 @@ class CaseIndex:
         self.embedder = embedder
         self.collection_name = collection
         # how long transient errors (a busy SQLite file, a server restarting) are retried
-        default = seconds_from_env("DIH_AI_INDEX_RETRY_S", 30.0 if url else 10.0)
-        self.retry_s = retry_s if retry_s is not None else default
+        if retry_s is None:
+            retry_s = current().index_retry_s
+        self.retry_s = retry_s if retry_s is not None else 30.0 if url else 10.0
         self._client: Any = None
         self._build: Any = None  # the published build being read (a chromadb collection)
         self._count: int | None = None  # its chunk count (a build never changes)

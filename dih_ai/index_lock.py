@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dih_ai.errors import CaseIndexError, ConfigError
+from dih_ai.config import current
+from dih_ai.errors import CaseIndexError
 
 LOCK_FILE = ".dih-ai-index.lock"
 LEASE_TTL_S = 60.0  # a lease not renewed for this long is taken over (clocks must agree)
@@ -27,20 +28,6 @@ LEASE_TTL_S = 60.0  # a lease not renewed for this long is taken over (clocks mu
 
 class LockTimeout(CaseIndexError):
     """Another process holds the index lock for longer than we were willing to wait."""
-
-
-def seconds_from_env(name: str, default: float) -> float:
-    """A duration setting in seconds from the environment (`ConfigError` if not a number)."""
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise ConfigError(f"{name}={raw!r}: expected a number of seconds")
-    return value
 
 
 def _owner() -> str:
@@ -73,7 +60,9 @@ class ServerLease:
     def __init__(self, client: Any, collection: str, ttl_s: float | None = None) -> None:
         self.client = client
         self.name = f"{collection}.lock"
-        self.ttl_s = ttl_s or seconds_from_env("DIH_AI_INDEX_LEASE_S", LEASE_TTL_S)
+        if not ttl_s:
+            ttl_s = current().index_lease_s
+        self.ttl_s = ttl_s if ttl_s is not None else LEASE_TTL_S
         self.owner = _owner()
         self.lost = False  # set if the lease was taken from us while we held it
         self._held: Any = None

@@ -8,11 +8,11 @@ and a `source`/`sources`. `dih-ai facts` prints the list."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from pydantic import BaseModel
 
+from dih_ai.config import current
 from dih_ai.resources import data_path, load_data
 
 # The data files whose facts change with time, and where their entries are.
@@ -99,8 +99,7 @@ def drafting_date(value: dt.date | str | None = None) -> dt.date:
     """The drafting date `as_of`: `value` when given, else `$DIH_AI_AS_OF`, else today."""
     if value:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    env = os.environ.get("DIH_AI_AS_OF")
-    return dt.date.fromisoformat(env) if env else dt.date.today()
+    return current().as_of or dt.date.today()
 
 
 def due_for_review(on: dt.date) -> list[Fact]:

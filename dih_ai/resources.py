@@ -8,10 +8,10 @@ the package.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Any
 
+from dih_ai.config import Settings, current
 from dih_ai.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -41,9 +41,9 @@ def data_path(name: str) -> Path:
     """Where the data file `name` is read from: the hub's copy in `$DIH_AI_DATA_DIR` when it
     has one (a hub updates a funding call or a date there, without touching the package),
     else the bundled file in `dih_ai/data/`."""
-    override = os.environ.get("DIH_AI_DATA_DIR")
-    if override and (Path(override) / name).is_file():
-        return Path(override) / name
+    override = current().data_dir
+    if override and (override / name).is_file():
+        return override / name
     return DATA_DIR / name
 
 
@@ -73,18 +73,17 @@ def template_folders(kind: str) -> tuple[str, ...]:
     hub's own folder `$DIH_AI_TEMPLATES_DIR/<kind>` when set, then the bundled one. A hub
     restyles a document by copying one template there and editing it."""
     folders = [str(TEMPLATES_DIR / kind)]
-    override = os.environ.get("DIH_AI_TEMPLATES_DIR")
+    override = current().templates_dir
     if override:
-        folders.insert(0, str(Path(override) / kind))
+        folders.insert(0, str(override / kind))
     return tuple(folders)
 
 
-def cache_dir() -> Path:
-    """The user cache folder (`DIH_AI_CACHE_DIR`, else the platform's user cache folder)."""
-    env = os.environ.get("DIH_AI_CACHE_DIR")
-    if env:
-        path = Path(env)
-    else:
+def cache_dir(settings: Settings | None = None) -> Path:
+    """The user cache folder: the settings' `cache_dir` (`DIH_AI_CACHE_DIR`), else the
+    platform's user cache folder."""
+    path = (settings or current()).cache_dir
+    if path is None:
         import platformdirs
 
         path = Path(platformdirs.user_cache_dir("dih-ai", appauthor=False))

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dih_ai.config import current
 from dih_ai.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def ensure_offline_encodings() -> Path | None:
 
     Returns the seeded folder, or None when the user's own `TIKTOKEN_CACHE_DIR` is in force.
     """
-    if os.environ.get("TIKTOKEN_CACHE_DIR"):
+    if current().tiktoken_cache_dir:
         return None
     from dih_ai.resources import cache_dir
 
@@ -63,6 +64,7 @@ def ensure_offline_encodings() -> Path | None:
     cache.mkdir(parents=True, exist_ok=True)
     for name in ENCODINGS:
         _seed_one(cache, name)
+    # tiktoken reads its cache folder from this variable only: the one variable dih_ai sets
     os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
     return cache
 

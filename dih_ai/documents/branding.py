@@ -5,12 +5,12 @@ document format. The bundled `dih_ai/data/branding.yaml` is neutral; `DIH_AI_BRA
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from dih_ai.config import current
 from dih_ai.errors import InputError, Problem
 from dih_ai.resources import DATA_DIR
 
@@ -67,13 +67,10 @@ class Branding(BaseModel):
         return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
 
 
-BRANDING_ENV = "DIH_AI_BRANDING"
-
-
 def load_branding(path: str | Path | None = None) -> Branding:
     """The branding in `path`, else in `$DIH_AI_BRANDING`, else the neutral default.
     A bad file is an `InputError` naming the file and the field."""
-    chosen = path or os.environ.get(BRANDING_ENV) or DATA_DIR / "branding.yaml"
+    chosen = path or current().branding or DATA_DIR / "branding.yaml"
     return _load(Path(chosen))
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from dih_ai.config import Settings
 from dih_ai.draft import RoadmapDraft
 from dih_ai.resources import prompts_dir
-from dih_ai.writers.llm import block_tracing, chat_model
+from dih_ai.writers.llm import chat_model, tracing
 from dih_ai.writers.prompts import as_data
 
 
@@ -27,7 +27,6 @@ class LLMJudge:
     """Scores a draft against its reference with a chat model."""
 
     def __init__(self, settings: Settings, model: Any = None) -> None:
-        block_tracing()
         self.settings = settings.model_copy(update={"temperature": 0.0})
         self.model_name = self.settings.azure_deployment or self.settings.model
         self._chat = model or chat_model(self.settings)
@@ -44,8 +43,9 @@ class LLMJudge:
         chain = prompt | self._chat.with_structured_output(
             Verdict, method=self.settings.resolved_method()
         )
-        verdict = chain.invoke(
-            {"reference": text(reference.sections), "draft": text(draft.sections)}
-        )
+        with tracing(self.settings):
+            verdict = chain.invoke(
+                {"reference": text(reference.sections), "draft": text(draft.sections)}
+            )
         assert isinstance(verdict, Verdict)
         return verdict.model_dump(include={"faithfulness", "specificity", "actionability"})

@@ -10,7 +10,7 @@
 
 from dih_ai.errors import BudgetError
 from dih_ai.writers.llm.blocks import PromptBlocks, source_text
-from dih_ai.writers.llm.chat import block_tracing, chat_model
+from dih_ai.writers.llm.chat import chat_model, tracing
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import BATCH_DISCOUNT, call_usage, cost_usd, model_price, price_of
 from dih_ai.writers.llm.writer import CallPlan, LLMWriter, WrittenSections, cacheable
@@ -26,7 +26,6 @@ __all__ = [
     "SectionAnswer",
     "SectionJob",
     "WrittenSections",
-    "block_tracing",
     "cacheable",
     "call_usage",
     "chat_model",
@@ -34,4 +33,5 @@ __all__ = [
     "model_price",
     "price_of",
     "source_text",
+    "tracing",
 ]

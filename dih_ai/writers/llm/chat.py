@@ -3,20 +3,26 @@ server), and the tracing guard."""
 
 from __future__ import annotations
 
-import os
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from dih_ai.config import Settings
 from dih_ai.errors import ConfigError
 
 
-def block_tracing() -> None:
-    """Assessment data goes to the configured model endpoint only: LangSmith tracing is turned
-    off for this process unless DIH_AI_ALLOW_TRACING=1."""
-    if os.environ.get("DIH_AI_ALLOW_TRACING") == "1":
+@contextlib.contextmanager
+def tracing(settings: Settings) -> Iterator[None]:
+    """Assessment data goes to the configured model endpoint only: LangSmith traces none of
+    the calls made inside this block, whatever the environment says, unless the settings
+    allow it (DIH_AI_ALLOW_TRACING=1). The process's environment is left as it is."""
+    if settings.allow_tracing:
+        yield
         return
-    for name in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"):
-        os.environ[name] = "false"
+    from langsmith.run_helpers import tracing_context
+
+    with tracing_context(enabled=False):
+        yield
 
 
 def chat_model(settings: Settings) -> Any:

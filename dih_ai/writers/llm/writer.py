@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from dih_ai.config import Settings
+from dih_ai.config import Settings, current
 from dih_ai.draft import Section, Usage
 from dih_ai.errors import BudgetError, WriterError
 from dih_ai.grounding import NUMBER_CITATION, cited_numbers
@@ -33,7 +33,7 @@ from dih_ai.writers import (
     cited_initiatives,
 )
 from dih_ai.writers.llm import checks
-from dih_ai.writers.llm.chat import block_tracing, chat_model
+from dih_ai.writers.llm.chat import chat_model, tracing
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import call_usage, cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
@@ -129,8 +129,7 @@ class LLMWriter:
         cache: AnswerCache | None = None,
         limiter: CallLimiter | None = None,
     ) -> None:
-        block_tracing()
-        self.settings = settings or Settings()
+        self.settings = settings or current()
         self.model_name = self.settings.azure_deployment or self.settings.model
         self.method = self.settings.resolved_method()
         self._chat = model
@@ -140,7 +139,7 @@ class LLMWriter:
         self.cache = (
             cache
             if cache is not None
-            else (AnswerCache(cache_dir() / "llm") if self.settings.cache else None)
+            else (AnswerCache(cache_dir(self.settings) / "llm") if self.settings.cache else None)
         )
         self.fallback = OfflineWriter()
 
@@ -291,7 +290,7 @@ class LLMWriter:
         import openai
 
         try:
-            with self.limiter:
+            with self.limiter, tracing(self.settings):
                 out = self._structured().invoke(messages)
         except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as error:
             usage = error.completion.usage
