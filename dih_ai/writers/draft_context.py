@@ -302,8 +302,11 @@ def _compliance_context(data: WriterInput, initiatives: list[Initiative]) -> dic
         "milestones": _milestones(data, initiatives),
         "worker_conditions": plan.worker_conditions,
         "staff_uses": staff_uses,
-        "personal_data": bool(staff_uses)
-        or any(i.use_case in PERSONAL_DATA_USE_CASES for i in initiatives),
+        "personal_uses": [
+            i.title
+            for i in initiatives
+            if i.title in staff_uses or i.use_case in PERSONAL_DATA_USE_CASES
+        ],
     }
 
 
