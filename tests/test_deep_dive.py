@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from dih_ai.render import to_json, to_markdown
 from dih_ai.resources import load_data
 from dih_ai.writers.llm import LLMWriter
 from dih_ai.writers.offline import OfflineWriter
-from tests.fake_openai import FakeOpenAI, answer, fake_writer
+from tests.fake_openai import Action, FakeOpenAI, answer, fake_writer
 
 START = dt.date(2026, 12, 7)
 
@@ -247,6 +249,40 @@ def test_model_deep_dive_is_validated_and_sends_no_identity(
         update={"case_results": []}
     )
     assert {r.case_id for r in dive.plan.case_results} == {c.id for c in dive.citations}
+
+
+def test_the_model_s_notes_for_the_consultant_reach_every_format(
+    draft, meccanica, workspace, server
+) -> None:
+    from dih_ai.documents import to_docx, to_html
+
+    note = "AZIENDA_CLIENTE chiede il fermo linea solo ad agosto: le fasi non lo rispettano."
+    server.by_section["phases"] = deque(
+        [Action("answer", {"markdown": "Le fasi del piano.", "notes_for_consultant": [note]})]
+    )
+    dive = deep_dive(
+        draft,
+        "uc-predictive-maintenance",
+        workspace,
+        assessment=meccanica,
+        writer=model_writer(server),
+        start=START,
+    )
+    said = "Officina Meccanica Esempio S.r.l. chiede il fermo linea solo ad agosto"
+    assert len(dive.notes_for_consultant) == 1 and dive.notes_for_consultant[0].startswith(said)
+    assert "Le fasi del piano." in dive.section("phases").markdown  # the plan is unchanged
+    assert "fermo linea" not in dive.section("phases").markdown
+    markdown = to_markdown(dive)
+    assert "## Note per il consulente" in markdown and said in markdown
+    assert "fermo linea solo ad agosto" in to_html(dive)
+    with zipfile.ZipFile(io.BytesIO(to_docx(dive))) as docx:
+        assert "fermo linea solo ad agosto" in docx.read("word/document.xml").decode()
+    again = DeepDive.model_validate_json(to_json(dive))
+    assert again.notes_for_consultant == dive.notes_for_consultant
+    offline = deep_dive(draft, "uc-predictive-maintenance", workspace, writer=OfflineWriter())
+    assert offline.notes_for_consultant == [] and "Note per il consulente" not in to_markdown(
+        offline
+    )
 
 
 def test_unusable_model_answers_fall_back_to_the_offline_text(draft, workspace, server) -> None:

@@ -253,4 +253,5 @@ def deep_dive(
         citations=[Citation(id=cid, title=cases[cid].title, path=cases[cid].path) for cid in cited],
         usage=written.usage,
         warnings=warnings,
+        notes_for_consultant=[_restore(n, name) for n in written.notes_for_consultant],
     )

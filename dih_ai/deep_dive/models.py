@@ -161,6 +161,11 @@ class DeepDive(Document, BaseModel):
     citations: list[Citation]
     usage: Usage = Field(default_factory=Usage)
     warnings: list[str] = Field(default_factory=list)
+    notes_for_consultant: list[str] = Field(
+        default_factory=list,
+        description="conflicts the model saw between the plan and the company's goals or "
+        "notes; for the consultant, never changing the plan",
+    )
 
     @model_validator(mode="after")
     def _check_contract(self) -> DeepDive:

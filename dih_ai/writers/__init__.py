@@ -81,6 +81,7 @@ class WrittenDeepDive(BaseModel):
     model: str | None = None
     prompt_version: str
     warnings: list[str] = Field(default_factory=list)
+    notes_for_consultant: list[str] = Field(default_factory=list)
 
 
 def sources_by_use_case(sources: list[Source]) -> dict[str, list[Source]]:

@@ -461,6 +461,7 @@ class LLMWriter:
             model=self.model_name,
             prompt_version=job.prompts.version,
             warnings=written.warnings,
+            notes_for_consultant=written.notes_for_consultant,
         )
 
     def write(
