@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -260,6 +261,62 @@ def _reason(
     return "; ".join(parts)
 
 
+def rank_cases(
+    hits: dict[str, _Hit], boost: Callable[[_Hit], float] | None = None
+) -> list[tuple[float, str, _Hit]]:
+    """The cases of a search as (score, case id, hit), best first: each fused score relative
+    to the best one (1.0), times its `boost` when given; ties by case id. Drafts
+    (`retrieve_cases`, with metadata boosts), deep dives and the LangChain retriever rank
+    with it."""
+    top = max((h.score for h in hits.values()), default=1.0) or 1.0
+    scored = [
+        (hit.score / top * (boost(hit) if boost else 1.0), case_id, hit)
+        for case_id, hit in hits.items()
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return scored
+
+
+def _boost(
+    meta: dict[str, Any], assessment: Assessment, planned: list[str], wanted: list[str]
+) -> float:
+    """The metadata boost of a case: a use case asked for (else one planned), the same
+    sector, size band and subsector."""
+    company = assessment.company
+    boost = 1.0
+    case_use_cases = set(_split(meta, "ai_use_cases"))
+    if set(wanted) & case_use_cases:
+        boost += BOOST_USE_CASE
+    elif set(planned) & case_use_cases:
+        boost += BOOST_PLANNED_USE_CASE
+    if meta.get("sector") == company.sector:
+        boost += BOOST_SECTOR
+    if meta.get("size_band") == company.size_band:
+        boost += BOOST_SIZE
+    if company.subsector and meta.get("subsector") == company.subsector:
+        boost += BOOST_SUBSECTOR
+    return boost
+
+
+def _diverse(
+    scored: list[tuple[float, str, _Hit]], wanted: list[str], k: int
+) -> list[tuple[float, str, _Hit]]:
+    """The k best, after first covering each use case the company asked for with its best
+    case; best first."""
+    chosen: list[tuple[float, str, _Hit]] = []
+    for use_case in wanted:
+        for item in scored:
+            if item not in chosen and use_case in _split(item[2].meta, "ai_use_cases"):
+                chosen.append(item)
+                break
+    for item in scored:
+        if len(chosen) >= k:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    return sorted(chosen[:k], key=lambda item: (-item[0], item[1]))
+
+
 def retrieve_cases(
     assessment: Assessment,
     index: CaseIndex,
@@ -275,40 +332,9 @@ def retrieve_cases(
     planned = [uc.use_case for uc in plan.use_cases] if plan else []
     wanted = [uc.use_case for uc in plan.use_cases if uc.from_goal] if plan else []
     labels = {uc.use_case: uc.title for uc in plan.use_cases} if plan else {}
-    top = max((h.score for h in hits.values()), default=1.0) or 1.0
-    scored: list[tuple[float, str, _Hit]] = []
-    for case_id, hit in hits.items():
-        meta = hit.meta
-        boost = 1.0
-        case_use_cases = set(_split(meta, "ai_use_cases"))
-        if set(wanted) & case_use_cases:
-            boost += BOOST_USE_CASE
-        elif set(planned) & case_use_cases:
-            boost += BOOST_PLANNED_USE_CASE
-        if meta.get("sector") == assessment.company.sector:
-            boost += BOOST_SECTOR
-        if meta.get("size_band") == assessment.company.size_band:
-            boost += BOOST_SIZE
-        if assessment.company.subsector and meta.get("subsector") == assessment.company.subsector:
-            boost += BOOST_SUBSECTOR
-        scored.append((hit.score / top * boost, case_id, hit))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    # Diversity: first cover each use case the company asked for with its best case,
-    # then by score.
-    chosen: list[tuple[float, str, _Hit]] = []
-    for use_case in wanted:
-        for item in scored:
-            if item not in chosen and use_case in _split(item[2].meta, "ai_use_cases"):
-                chosen.append(item)
-                break
-    for item in scored:
-        if len(chosen) >= k:
-            break
-        if item not in chosen:
-            chosen.append(item)
-    chosen = sorted(chosen[:k], key=lambda item: (-item[0], item[1]))
+    scored = rank_cases(hits, lambda hit: _boost(hit.meta, assessment, planned, wanted))
     out = []
-    for score, case_id, hit in chosen:
+    for score, case_id, hit in _diverse(scored, wanted, k):
         passages = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]
         out.append(
             RetrievedCase(
@@ -345,9 +371,8 @@ class CaseRetriever(BaseRetriever):
         if self._searcher is None:
             self._searcher = HybridSearcher(self.index)
         hits = self._searcher.search_chunks([query])
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))[: k or self.k]
         docs = []
-        for case_id, hit in ranked:
+        for _, case_id, hit in rank_cases(hits)[: k or self.k]:
             best = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]
             meta = {**hit.meta, "case_id": case_id, "score": round(hit.score, 5)}
             meta.pop("section", None)

@@ -9,7 +9,7 @@ from dih_ai.corpus import CaseStudy
 from dih_ai.draft import Initiative, RoadmapDraft
 from dih_ai.i18n import localised
 from dih_ai.resources import load_data
-from dih_ai.retrieval import RetrievedCase
+from dih_ai.retrieval import RetrievedCase, rank_cases
 from dih_ai.writers import Source
 
 if TYPE_CHECKING:
@@ -68,9 +68,7 @@ def _same_kind(
     cases = workspace.corpus.cases
     titles = load_data("use_cases.yaml")["use_cases"]
     hits = workspace.searcher.search_chunks([_query(initiative, draft.language)])
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1].score, kv[0]))
-    top = max((h.score for _, h in ranked), default=1.0) or 1.0
-    for cid, hit in ranked:
+    for score, cid, _ in rank_cases(hits):
         if len(chosen) >= k:
             break
         if cid in {c.id for c in chosen} or cid not in cases:
@@ -86,7 +84,7 @@ def _same_kind(
             if draft.language == "it"
             else f"a case of the same kind ({covered})"
         )
-        chosen.append(_as_retrieved(study, round(hit.score / top, 4), reason))
+        chosen.append(_as_retrieved(study, round(score, 4), reason))
     return chosen
 
 
