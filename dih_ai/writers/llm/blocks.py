@@ -75,49 +75,30 @@ SHARED_INITIATIVE_FIELDS = {
 }
 
 
-def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
-    """The plan as the shared context has it (every section needs it), and the details only
-    some sections need: initiatives in full, funding in full, AI Act dates and duties."""
+def _assessment_facts(data: WriterInput) -> dict[str, Any]:
+    """The assessment's figures the plan rests on: stage, scores, levels, targets."""
     plan = data.plan
     readiness = plan.readiness
-    shared: dict[str, Any] = {
-        "as_of": plan.as_of,
-        **({"knowledge_as_of": plan.knowledge_as_of} if plan.knowledge_as_of else {}),
-        "assessment": {
-            "date": plan.assessment_date,
-            "stage": plan.stage or data.stage,
-            "next_stage": plan.next_stage,
-            "dma_scores_0_100": readiness.dma_scores,
-            "previous_stage": readiness.baseline_stage,
-            "previous_dma_scores_0_100": _previous_scores(
-                readiness.dma_scores, readiness.dma_change
-            ),
-            "dma_change": readiness.dma_change,
-            "technologies_0_5": data.technologies,
-            "data_for_ai_levels_1_5": data.data_levels,
-            "cybersecurity_0_100": data.cyber,
-            "dma_targets_next_stage": plan.dma_targets,
-        },
-        "readiness": {
-            "ai_readiness": readiness.ai_readiness,
-            "level": readiness.level_label or readiness.level,
-            "dma_overall": readiness.dma_overall,
-            "dma_band": readiness.dma_band,
-            "gates": [g.model_dump(include={"id", "passed", "reason"}) for g in readiness.gates],
-        },
-        "use_cases": [
-            u.model_dump(include={"use_case", "title", "reasons", "blocked_by"})
-            for u in plan.use_cases
-        ],
-        "initiatives": [
-            i.model_dump(mode="json", include=SHARED_INITIATIVE_FIELDS) for i in plan.initiatives
-        ],
-        "funding": [f.model_dump(mode="json", include={"id", "name"}) for f in plan.funding],
-        # how the plan answers each stated goal: where it does not, a note for the consultant
-        "goals_coverage": [g.model_dump(mode="json") for g in plan.goals],
-        "facts_from_notes": plan.note_facts,
+    return {
+        "date": plan.assessment_date,
+        "stage": plan.stage or data.stage,
+        "next_stage": plan.next_stage,
+        "dma_scores_0_100": readiness.dma_scores,
+        "previous_stage": readiness.baseline_stage,
+        "previous_dma_scores_0_100": _previous_scores(readiness.dma_scores, readiness.dma_change),
+        "dma_change": readiness.dma_change,
+        "technologies_0_5": data.technologies,
+        "data_for_ai_levels_1_5": data.data_levels,
+        "cybersecurity_0_100": data.cyber,
+        "dma_targets_next_stage": plan.dma_targets,
     }
-    details = {
+
+
+def _plan_details(data: WriterInput) -> dict[str, str]:
+    """The details only some sections need: initiatives in full, funding in full, AI Act
+    dates and duties."""
+    plan = data.plan
+    return {
         "initiatives": _compact(
             {
                 "initiatives": [
@@ -142,7 +123,37 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
             }
         ),
     }
-    return _compact(shared), details
+
+
+def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
+    """The plan as the shared context has it (every section needs it), and the details only
+    some sections need (see `_plan_details`)."""
+    plan = data.plan
+    readiness = plan.readiness
+    shared: dict[str, Any] = {
+        "as_of": plan.as_of,
+        **({"knowledge_as_of": plan.knowledge_as_of} if plan.knowledge_as_of else {}),
+        "assessment": _assessment_facts(data),
+        "readiness": {
+            "ai_readiness": readiness.ai_readiness,
+            "level": readiness.level_label or readiness.level,
+            "dma_overall": readiness.dma_overall,
+            "dma_band": readiness.dma_band,
+            "gates": [g.model_dump(include={"id", "passed", "reason"}) for g in readiness.gates],
+        },
+        "use_cases": [
+            u.model_dump(include={"use_case", "title", "reasons", "blocked_by"})
+            for u in plan.use_cases
+        ],
+        "initiatives": [
+            i.model_dump(mode="json", include=SHARED_INITIATIVE_FIELDS) for i in plan.initiatives
+        ],
+        "funding": [f.model_dump(mode="json", include={"id", "name"}) for f in plan.funding],
+        # how the plan answers each stated goal: where it does not, a note for the consultant
+        "goals_coverage": [g.model_dump(mode="json") for g in plan.goals],
+        "facts_from_notes": plan.note_facts,
+    }
+    return _compact(shared), _plan_details(data)
 
 
 def _notes_block(goals: list[str], notes: str | None, language: str) -> str:
