@@ -19,7 +19,7 @@ from dih_ai.knowledge import drafting_date
 from dih_ai.plan import Plan, check_dates, make_plan
 from dih_ai.privacy import TOKEN, Pseudonymiser, map_strings
 from dih_ai.resources import default_corpus_dir
-from dih_ai.retrieval import HybridSearcher, RetrievedCase, retrieve_cases
+from dih_ai.retrieval import HybridSearcher, RetrievedCase, related_first, retrieve_cases
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS
 from dih_ai.writers import Source, Writer, WriterInput
 from dih_ai.writers.factory import make_writer
@@ -141,7 +141,8 @@ def prepare(
         )
     readiness = analyse(safe, baseline)
     plan = make_plan(safe, readiness, as_of)
-    cases = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
+    found = retrieve_cases(safe, workspace.index, plan, k=k, searcher=workspace.searcher)
+    cases = related_first(found)
     return writer_input(safe, plan, cases, workspace.corpus), privacy
 
 

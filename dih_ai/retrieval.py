@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from dih_ai.i18n import t
+from dih_ai.i18n import phrase, t
 from dih_ai.resources import load_data
 
 if TYPE_CHECKING:
@@ -78,6 +79,10 @@ class RetrievedCase(BaseModel):
     sector: str = ""
     size_band: str = ""
     passages: list[str] = Field(default_factory=list, description="best matching sections")
+    related: bool = Field(
+        default=True,
+        description="shares a planned use case, the subsector or a process area in the sector",
+    )
 
 
 @dataclass
@@ -151,6 +156,17 @@ class _Lexical:
         return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
+@dataclass
+class _Chunks:
+    """Every chunk of one build of the index, held in memory: BM25 scores them, and the
+    dense side resolves Chroma's nearest ids to them instead of reading them back."""
+
+    key: tuple[str | None, int]
+    chunks: list[StoredChunk]
+    by_id: dict[str, StoredChunk]
+    lexical: _Lexical | None = None
+
+
 class HybridSearcher:
     """Dense + BM25 search over a `CaseIndex`, fused by reciprocal rank."""
 
@@ -158,15 +174,36 @@ class HybridSearcher:
         self.index = index
         self.use_dense = dense
         self.use_lexical = lexical
-        self._lexical: _Lexical | None = None
-        self._lexical_key: int | None = None
+        self._held: _Chunks | None = None
+        self._lock = threading.Lock()
+
+    def _chunks(self) -> _Chunks:
+        """The chunks of the current build, read again when another build is published."""
+        key = (self.index.build_name(), self.index.count())
+        held = self._held
+        if held is None or held.key != key:
+            with self._lock:
+                held = self._held
+                if held is None or held.key != key:
+                    chunks = self.index.all_chunks()
+                    held = _Chunks(key, chunks, {c.id: c for c in chunks})
+                    self._held = held
+        return held
 
     def _bm25(self) -> _Lexical:
-        count = self.index.count()
-        if self._lexical is None or self._lexical_key != count:
-            self._lexical = _Lexical(self.index.all_chunks())
-            self._lexical_key = count
-        return self._lexical
+        held = self._chunks()
+        if held.lexical is None:
+            with self._lock:
+                if held.lexical is None:
+                    held.lexical = _Lexical(held.chunks)
+        return held.lexical
+
+    def _dense(self, queries: list[str], k: int) -> list[list[tuple[StoredChunk, float]]]:
+        by_id = self._chunks().by_id
+        found = self.index.dense_ids_many(queries, k)
+        if any(i not in by_id for row in found for i, _ in row):  # a build published since
+            return self.index.dense_search_many(queries, k)
+        return [[(by_id[i], score) for i, score in row] for row in found]
 
     def ranked_lists(
         self, queries: list[str], k: int, weights: list[float] | None = None
@@ -175,7 +212,7 @@ class HybridSearcher:
         weights = weights or [1.0] * len(queries)
         lists: list[tuple[float, list[tuple[StoredChunk, float]]]] = []
         if self.use_dense:
-            dense = self.index.dense_search_many(queries, k)
+            dense = self._dense(queries, k)
             lists += [(DENSE_WEIGHT * w, r) for w, r in zip(weights, dense, strict=True)]
         if self.use_lexical:
             lexical = self._bm25()
@@ -232,13 +269,16 @@ def _split(meta: dict[str, Any], key: str) -> list[str]:
 
 def _reason(
     meta: dict[str, Any], assessment: Assessment, planned: list[str], labels: dict[str, str]
-) -> str:
-    it = assessment.language == "it"
+) -> tuple[str, bool]:
+    """Why a case was chosen, in the draft's language, and whether it is related to the
+    plan: it shares a planned use case, the subsector, or a process area within the sector.
+    A case close only in size or in wording is not."""
+    language = assessment.language
     parts = []
     shared = [u for u in planned if u in _split(meta, "ai_use_cases")]
     if shared:
         names = ", ".join(labels.get(u, u) for u in shared)
-        parts.append(f"stesso caso d'uso ({names})" if it else f"same use case ({names})")
+        parts.append(phrase("case_same_use_case", language, names=names))
     # "same sector" is judged at subsector or process level: "manufacturing" says nothing
     subsector = assessment.company.subsector
     areas = {
@@ -246,19 +286,24 @@ def _reason(
     }
     shared_areas = [a for a in _split(meta, "process_areas") if a in areas]
     if subsector and meta.get("subsector") == subsector:
-        parts.append("stesso sottosettore" if it else "same subsector")
+        parts.append(phrase("case_same_subsector", language))
     elif shared_areas and meta.get("sector") == assessment.company.sector:
-        names = ", ".join(t("process_areas", a, assessment.language) for a in shared_areas)
-        parts.append(f"stessa area di processo ({names})" if it else f"same process area ({names})")
+        names = ", ".join(t("process_areas", a, language) for a in shared_areas)
+        parts.append(phrase("case_same_area", language, names=names))
+    related = bool(parts)
     if meta.get("size_band") == assessment.company.size_band:
-        parts.append("stessa classe dimensionale" if it else "same size band")
+        parts.append(phrase("case_same_size", language))
     if not parts:
-        parts.append(
-            "testo affine agli obiettivi e ai casi d'uso"
-            if it
-            else "text close to the goals and use cases"
-        )
-    return "; ".join(parts)
+        parts.append(phrase("case_close_text", language))
+    return "; ".join(parts), related
+
+
+def related_first(cases: list[RetrievedCase], minimum: int = 2) -> list[RetrievedCase]:
+    """The cases related to the plan (see `_reason`), topped up with the best others to
+    `minimum`: a draft does not present a case chosen only for the company's size."""
+    related = [c for c in cases if c.related]
+    others = [c for c in cases if not c.related]
+    return related + others[: max(0, minimum - len(related))]
 
 
 def rank_cases(
@@ -335,18 +380,20 @@ def retrieve_cases(
     scored = rank_cases(hits, lambda hit: _boost(hit.meta, assessment, planned, wanted))
     out = []
     for score, case_id, hit in _diverse(scored, wanted, k):
+        reason, related = _reason(hit.meta, assessment, planned, labels)
         passages = [t for t, _ in sorted(hit.chunks.items(), key=lambda kv: -kv[1])[:2]]
         out.append(
             RetrievedCase(
                 id=case_id,
                 title=str(hit.meta.get("title", case_id)),
                 score=round(score, 4),
-                reason=_reason(hit.meta, assessment, planned, labels),
+                reason=reason,
                 path=str(hit.meta.get("path", "")),
                 use_cases=_split(hit.meta, "ai_use_cases"),
                 sector=str(hit.meta.get("sector", "")),
                 size_band=str(hit.meta.get("size_band", "")),
                 passages=passages,
+                related=related,
             )
         )
     return out

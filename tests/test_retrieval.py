@@ -89,3 +89,15 @@ def test_sparse_bm25_scores_are_rank_bm25s(workspace) -> None:
         order = sorted(range(len(expected)), key=lambda i: -expected[i])[:10]
         top = [(chunks[i].id, float(expected[i])) for i in order if expected[i] > 0]
         assert [(c.id, s) for c, s in ours.search(query, 10)] == top
+
+
+def test_a_draft_does_not_present_a_case_chosen_only_for_its_size() -> None:
+    from dih_ai.retrieval import RetrievedCase, related_first
+
+    def case(id_: str, related: bool) -> RetrievedCase:
+        return RetrievedCase(id=id_, title=id_, score=1.0, reason="", related=related)
+
+    found = [case("a", True), case("size-only", False), case("b", True), case("text", False)]
+    assert [c.id for c in related_first(found)] == ["a", "b"]
+    # too few related cases: topped up with the best others, so a draft always shows two
+    assert [c.id for c in related_first([case("x", False), case("y", False)])] == ["x", "y"]
