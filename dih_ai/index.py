@@ -326,6 +326,41 @@ class CaseIndex:
         """The k nearest chunks to `query` with cosine similarity (1 = same direction)."""
         return self.dense_search_many([query], k)[0]
 
+    def build_name(self) -> str | None:
+        """The build that reads go to (every change publishes a new one); None when none."""
+        build = self._read(lambda b: b, None)
+        return None if build is None else str(build.name)
+
+    def dense_ids_many(self, queries: list[str], k: int) -> list[list[tuple[str, float]]]:
+        """The ids of the k nearest chunks to each query, with cosine similarity, without
+        reading their text and metadata back (for a searcher that holds every chunk: at
+        10,000 chunks that read is most of a query's time)."""
+        count = self.count() if queries else 0
+        if count == 0:
+            return [[] for _ in queries]
+        vectors = self._query_vectors(queries)
+        result = self._read(
+            lambda b: b.query(
+                query_embeddings=vectors, n_results=min(k, count), include=["distances"]
+            ),
+            None,
+        )
+        if result is None:
+            return [[] for _ in queries]
+        return [
+            [
+                (i, 1.0 - d)
+                for i, d in zip(result["ids"][row], result["distances"][row], strict=False)
+            ]
+            for row in range(len(queries))
+        ]
+
+    def _query_vectors(self, queries: list[str]) -> list[list[float]]:
+        embed_many = getattr(self.embedder, "embed_queries", None)
+        return (
+            embed_many(queries) if embed_many else [self.embedder.embed_query(q) for q in queries]
+        )
+
     def dense_search_many(
         self, queries: list[str], k: int
     ) -> list[list[tuple[StoredChunk, float]]]:
@@ -334,10 +369,7 @@ class CaseIndex:
             return []
         if self.count() == 0:
             return [[] for _ in queries]
-        embed_many = getattr(self.embedder, "embed_queries", None)
-        vectors = (
-            embed_many(queries) if embed_many else [self.embedder.embed_query(q) for q in queries]
-        )
+        vectors = self._query_vectors(queries)
         result = self._read(
             lambda b: b.query(
                 query_embeddings=vectors,
