@@ -1,6 +1,7 @@
 """The layering of `dih_ai`, read from its source (docs/architecture.md, "Layers"): no import
 cycle among its modules, models import no writer, pipeline or presentation, writers import
-neither the pipeline nor the deep dive's entry point.
+neither the pipeline nor the deep dive's entry point, and the package `dih_ai.deep_dive`
+loads only on demand.
 
 Imports count wherever they run: at module level and inside functions, except in the
 notebook display hooks (`_repr_html_`, `_repr_markdown_`), which load a renderer when a
@@ -11,16 +12,18 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dih_ai"
-MODELS = ("dih_ai.draft", "dih_ai.assessment.models", "dih_ai.deep_dive.models")
+MODELS = ("dih_ai.draft", "dih_ai.assessment.models", "dih_ai.deep_dive_models")
 NOT_FOR_MODELS = (
     "dih_ai.writers",
     "dih_ai.pipeline",
     "dih_ai.batch",
     "dih_ai.batch_api",
-    "dih_ai.deep_dive",  # but its models
+    "dih_ai.deep_dive",
     "dih_ai.documents",
     "dih_ai.render",
     "dih_ai.notebook",
@@ -32,7 +35,7 @@ NOT_FOR_WRITERS = (
     "dih_ai.pipeline",
     "dih_ai.batch",
     "dih_ai.batch_api",
-    "dih_ai.deep_dive",  # but its models
+    "dih_ai.deep_dive",
     "dih_ai.portfolio",
     "dih_ai.evaluation",
     "dih_ai.cli",
@@ -131,7 +134,7 @@ def _breaking(modules: list[str], forbidden: tuple[str, ...]) -> dict[str, list[
         bad = [
             name
             for name in imports(module, type_checking=True)
-            if any(_within(name, f) for f in forbidden) and name != "dih_ai.deep_dive.models"
+            if any(_within(name, f) for f in forbidden)
         ]
         if bad:
             out[module] = sorted(bad)
@@ -154,3 +157,19 @@ def test_the_check_reads_imports_in_functions_but_not_in_display_hooks() -> None
     assert "dih_ai.analysis" in draft and "dih_ai.render" not in draft
     assert "dih_ai.pipeline" in imports("dih_ai.deep_dive.cases", type_checking=True)
     assert "dih_ai.pipeline" not in imports("dih_ai.deep_dive.cases", type_checking=False)
+
+
+def test_the_deep_dive_package_loads_only_on_demand() -> None:
+    """Once loaded, the package `dih_ai.deep_dive` is the attribute `deep_dive` of `dih_ai`:
+    loaded by the pipeline, it would hide the function `from dih_ai import deep_dive` names."""
+    code = (
+        "import types\n"
+        "from dih_ai import Workspace, draft_roadmap, deep_dive, OfflineWriter, LLMWriter\n"
+        "assert isinstance(deep_dive, types.FunctionType), deep_dive\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    code = (
+        "import sys, dih_ai.pipeline, dih_ai.writers.llm\nprint('dih_ai.deep_dive' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

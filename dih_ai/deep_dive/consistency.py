@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from dih_ai.deep_dive.models import PlanNote
+from dih_ai.deep_dive_models import PlanNote
 from dih_ai.i18n import localised, money_range
 from dih_ai.plan import SENSOR_NOTES
 from dih_ai.resources import load_data

@@ -22,8 +22,8 @@ from dih_ai.deep_dive.consistency import (
     with_notes,
 )
 from dih_ai.deep_dive.load import check_same_company, find_initiative
-from dih_ai.deep_dive.models import DeepDive, DeepDivePlan
 from dih_ai.deep_dive.playbook import make_deep_dive_plan, playbook_for
+from dih_ai.deep_dive_models import DeepDive, DeepDivePlan
 from dih_ai.draft import Citation, Initiative, RoadmapDraft, made_by
 from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import clean_citations

@@ -10,7 +10,7 @@ from typing import Any
 
 from dih_ai.corpus import CaseStudy
 from dih_ai.deep_dive.consistency import item_text, systems_note
-from dih_ai.deep_dive.models import (
+from dih_ai.deep_dive_models import (
     AIActNote,
     CaseResult,
     DeepDivePlan,

@@ -5,7 +5,7 @@ The offline writer renders templates; the model writer (LangChain over ChatOpenA
 model. Both return the same `WrittenDraft` / `WrittenDeepDive`, which the pipeline and the
 deep dive validate. `factory.make_writer` picks one from the settings.
 
-Writers depend on models (`draft.py`, `plan.py`, `deep_dive/models.py`), never on the
+Writers depend on models (`draft.py`, `plan.py`, `deep_dive_models.py`), never on the
 pipeline or the deep dive's entry point.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from dih_ai.corpus import CaseStudy
-from dih_ai.deep_dive.models import DeepDivePlan
+from dih_ai.deep_dive_models import DeepDivePlan
 from dih_ai.draft import Initiative, Section, Usage
 from dih_ai.plan import Plan
 from dih_ai.retrieval import RetrievedCase

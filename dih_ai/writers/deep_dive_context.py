@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from dih_ai.corpus import split_sections
-from dih_ai.deep_dive.models import DeepDivePlan, relevant_results
+from dih_ai.deep_dive_models import DeepDivePlan, relevant_results
 from dih_ai.i18n import money_range, t
 from dih_ai.resources import labels
 from dih_ai.writers import DeepDiveInput

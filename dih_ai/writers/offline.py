@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from dih_ai.deep_dive.models import DEEP_DIVE_SECTION_IDS
+from dih_ai.deep_dive_models import DEEP_DIVE_SECTION_IDS
 from dih_ai.draft import Section
 from dih_ai.grounding import CASE_CITATION
 from dih_ai.i18n import t

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from dih_ai.deep_dive.models import DEEP_DIVE_SECTION_IDS
+from dih_ai.deep_dive_models import DEEP_DIVE_SECTION_IDS
 from dih_ai.draft import Section
 from dih_ai.resources import labels
 from dih_ai.vocab import SECTION_IDS

@@ -2,7 +2,10 @@
 which results of the cited cases concern the plan's KPIs.
 
 Writers read these models (their input, `dih_ai.writers.DeepDiveInput`, carries the plan);
-nothing here imports a writer, the pipeline or a document format.
+nothing here imports a writer, the pipeline or a document format. They sit beside `draft.py`
+rather than in `deep_dive/`: a writer importing `dih_ai.deep_dive.models` would load the
+package `dih_ai.deep_dive`, which then hides the function `dih_ai.deep_dive` (the package is
+an attribute of `dih_ai` of the same name); `dih_ai.deep_dive` re-exports them.
 """
 
 from __future__ import annotations
