@@ -1,10 +1,13 @@
 """Checks on model-written text: citations resolve to numbered sources, figures attributed to
-a case appear in it, the language is the assessment's."""
+a case appear in it, the language is the assessment's. The figure rule (`cited_figures`) is
+the one the model writer enforces and the draft evaluation measures."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,6 +18,7 @@ CASE_CITATION = re.compile(r"\[(cs-[a-z0-9-]+)\]")  # a case cited by id in a dr
 _SPACED_CITATION = re.compile(r"[ \t]*" + CASE_CITATION.pattern)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+SMALL_COUNT = 10  # figures up to this (counts: 3 phases, 5 cases) are not checked
 _WORDS = {
     "it": set(
         "il lo la gli le di del della dei delle che per con una uno sono nel nella è "
@@ -42,26 +46,55 @@ def numbers_in(text: str) -> set[str]:
     return {_normalise(n) for n in _NUMBER.findall(text)}
 
 
-def unsupported_figures(
-    markdown: str, sources: dict[int, str], context: str
-) -> list[tuple[str, int, str]]:
-    """(sentence, source, figure) for figures in a sentence citing a source that neither that
-    source nor the plan/company context contains. Small counts (0-10) are not checked."""
+@dataclass(frozen=True)
+class CitedFigure:
+    """A figure in a sentence that cites a source, and whether the rule holds for it."""
+
+    sentence: str
+    source: int | str  # the first source the sentence cites: its number, or its case id
+    figure: str
+    supported: bool  # written in a source the sentence cites, or in the context
+
+
+def cited_figures(
+    markdown: str,
+    sources: Mapping[int, str] | Mapping[str, str],
+    context: str,
+    *,
+    citation: re.Pattern[str] = NUMBER_CITATION,
+) -> list[CitedFigure]:
+    """Every figure in a sentence citing one of `sources` (by number `[n]`, or by case id
+    `[cs-x]` with `citation=CASE_CITATION`), supported when a source the sentence cites or
+    the plan/company `context` contains it. Small counts (0-10) are not checked."""
     allowed_context = numbers_in(context)
-    problems = []
+    in_source: dict[int | str, set[str]] = {}
+    found = []
     for sentence in _SENTENCE.split(markdown):
-        cited = [n for n in cited_numbers(sentence) if n in sources]
+        keys = (int(c) if c.isdigit() else c for c in citation.findall(sentence))
+        cited = [k for k in dict.fromkeys(keys) if k in sources]
         if not cited:
             continue
-        figures = numbers_in(NUMBER_CITATION.sub(" ", sentence))
-        for figure in sorted(figures):
-            if figure.isdigit() and int(figure) <= 10:
+        for key in cited:
+            if key not in in_source:
+                in_source[key] = numbers_in(sources[key])  # type: ignore[index]
+        for figure in sorted(numbers_in(citation.sub(" ", sentence))):
+            if figure.isdigit() and int(figure) <= SMALL_COUNT:
                 continue
-            if figure in allowed_context:
-                continue
-            if not any(figure in numbers_in(sources[n]) for n in cited):
-                problems.append((sentence.strip(), cited[0], figure))
-    return problems
+            supported = figure in allowed_context or any(figure in in_source[k] for k in cited)
+            found.append(CitedFigure(sentence.strip(), cited[0], figure, supported))
+    return found
+
+
+def unsupported_figures(
+    markdown: str, sources: dict[int, str], context: str
+) -> list[tuple[str, int | str, str]]:
+    """(sentence, source, figure) for figures in a sentence citing a source that neither that
+    source nor the plan/company context contains (see `cited_figures`)."""
+    return [
+        (f.sentence, f.source, f.figure)
+        for f in cited_figures(markdown, sources, context)
+        if not f.supported
+    ]
 
 
 def language_of(text: str) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dih_ai.draft import Initiative
-from dih_ai.evaluation.drafts import evaluate_drafts, load_references
+from dih_ai.evaluation.drafts import Reference, evaluate_drafts, load_references, score_case
 from dih_ai.evaluation.plans import evaluate_plans, match_initiatives, mean_scores
 from dih_ai.evaluation.report import compare, load_run, write_run
 from dih_ai.pipeline import draft_roadmap
@@ -93,6 +93,23 @@ def test_a_draft_against_itself_scores_perfectly(self_reference: Path, workspace
     assert case.embedding_similarity > 0.99
     assert run.backend == "offline" and run.prompt_version.startswith("offline")
     assert run.corpus_hash and run.library_version
+
+
+def test_figures_are_measured_by_the_rule_the_writer_enforces(meccanica, workspace) -> None:
+    """grounding.cited_figures: the figure in the cited case's clause, a plan figure allowed."""
+    draft = draft_roadmap(meccanica, workspace)
+    reference = Reference.model_validate(draft.model_dump())
+    case = draft.citations[0].id
+    cost = next(i.cost_eur[1] for i in draft.initiatives if i.cost_eur)
+
+    def figures_supported(sentence: str) -> float:
+        changed = draft.model_copy(deep=True)
+        changed.sections[-1].markdown += f"\n\n{sentence}"
+        return score_case("m", changed, reference, workspace, 0.0).figures_supported
+
+    assert figures_supported(f"Downtime fell by 987654 hours [{case}].") < 1.0
+    assert figures_supported(f"Budget up to {cost} EUR, as in [{case}].") == 1.0  # the plan's
+    assert figures_supported(f"Costs rose by 987654; the case [{case}] shows why.") == 1.0
 
 
 def test_run_files_and_comparison(self_reference: Path, workspace, tmp_path: Path) -> None:

@@ -19,11 +19,11 @@ from pydantic import BaseModel, Field
 
 from dih_ai._version import __version__
 from dih_ai.assessment.load import load_assessment
-from dih_ai.corpus import corpus_hash
+from dih_ai.corpus import CaseStudy, corpus_hash
 from dih_ai.draft import Initiative, RoadmapDraft, Section
 from dih_ai.errors import InputError, Problem
 from dih_ai.evaluation.plans import f1, match_initiatives, precision_recall
-from dih_ai.grounding import CASE_CITATION, numbers_in
+from dih_ai.grounding import CASE_CITATION, cited_figures
 from dih_ai.knowledge import drafting_date
 from dih_ai.matching import quote
 from dih_ai.pipeline import Workspace, draft_roadmap
@@ -181,12 +181,42 @@ def _blocks(markdown: str) -> list[str]:
     return blocks
 
 
+def plan_context(draft: RoadmapDraft) -> str:
+    """The plan as the draft records it (readiness, initiatives: scores, months, costs),
+    without case ids: the context whose figures the figure rule allows beside a citation."""
+    return json.dumps(
+        {
+            "readiness": draft.readiness.model_dump(mode="json"),
+            "initiatives": [
+                i.model_dump(mode="json", exclude={"citations"}) for i in draft.initiatives
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _figures_supported(draft: RoadmapDraft, cases: dict[str, CaseStudy], cited: list[str]) -> float:
+    """Share of the figures in sentences citing a case that the rule the model writer
+    enforces (`grounding.cited_figures`) finds in the case or in the draft's plan."""
+    sources = {
+        i: cases[i].body + " " + json.dumps(cases[i].model_dump(mode="json"))
+        for i in dict.fromkeys(cited)
+        if i in cases
+    }
+    context = plan_context(draft)
+    found = [
+        f
+        for s in draft.sections
+        for f in cited_figures(s.markdown, sources, context, citation=CASE_CITATION)
+    ]
+    return sum(f.supported for f in found) / len(found) if found else 1.0
+
+
 def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float, float]:
     cases = workspace.corpus.cases
     text = "\n".join(s.markdown for s in draft.sections)
     cited = CASE_CITATION.findall(text)
     resolve = sum(c in cases for c in cited) / len(cited) if cited else 1.0
-    checked = supported = 0
     about = with_citation = 0
     titles = [c.title.lower() for c in (cases[i.id] for i in draft.citations if i.id in cases)]
     for section in draft.sections:
@@ -201,22 +231,7 @@ def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float,
                 if mentions and text and not text.startswith("#"):
                     about += 1
                     with_citation += bool(ids) or block_cited
-                if not ids:
-                    continue
-                source = " ".join(
-                    cases[i].body + " " + json.dumps(cases[i].model_dump(mode="json"))
-                    for i in ids
-                    if i in cases
-                )
-                figures = [
-                    f
-                    for f in numbers_in(CASE_CITATION.sub(" ", sentence))
-                    if not (f.isdigit() and int(f) <= 10)
-                ]
-                allowed = numbers_in(source)
-                checked += len(figures)
-                supported += sum(f in allowed for f in figures)
-    figures_ok = supported / checked if checked else 1.0
+    figures_ok = _figures_supported(draft, cases, cited)
     case_cited = with_citation / about if about else 1.0
     return round(resolve, 4), round(figures_ok, 4), round(case_cited, 4)
 
