@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from dih_ai.assessment.models import Assessment
+from dih_ai.i18n import phrase
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
@@ -161,13 +162,13 @@ def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language
         parts = "; ".join(
             _check_text(c["metric"], values[c["metric"]], c["min"], language) for c in failing
         )
-        lead = "Da rafforzare prima dell'AI: " if language == "it" else "To fix before AI: "
-        return Gate(id=gate_id, passed=False, reason=lead + parts + ".", title=title)
+        reason = phrase("gate_to_fix", language, checks=parts)
+        return Gate(id=gate_id, passed=False, reason=reason, title=title)
     parts = "; ".join(
         _check_text(c["metric"], values[c["metric"]], c["min"], language) for c in checks
     )
-    lead = "Requisiti soddisfatti: " if language == "it" else "Requirements met: "
-    return Gate(id=gate_id, passed=True, reason=lead + parts + ".", title=title)
+    reason = phrase("gate_met", language, checks=parts)
+    return Gate(id=gate_id, passed=True, reason=reason, title=title)
 
 
 def _component_value(spec: dict[str, Any], values: dict[str, float]) -> float | None:

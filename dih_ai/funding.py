@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from dih_ai.assessment.models import Assessment
-from dih_ai.i18n import localised
+from dih_ai.i18n import localised, phrase
 from dih_ai.knowledge import as_date
 from dih_ai.resources import load_data
 
@@ -82,17 +82,12 @@ def eligible(entry: dict[str, Any], assessment: Assessment) -> bool:
 
 def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: str) -> FundingEntry:
     closes = as_date(raw.get("closes"))
-    it = language == "it"
     note = None
     if status == "closed":
         if raw.get("next_edition") == "unknown":
-            note = (
-                "edizione chiusa; verificare se ne apre una nuova"
-                if it
-                else "edition closed; check whether a new one opens"
-            )
+            note = phrase("funding_watch_note", language)
         else:
-            note = "chiusa: non proponibile" if it else "closed: not available"
+            note = phrase("funding_closed_note", language)
     return FundingEntry(
         id=raw["id"],
         name=localised(raw["name"], language),

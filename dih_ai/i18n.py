@@ -32,6 +32,18 @@ def t(group: str, key: Any, language: Language | str) -> str:
     return str(key).replace("_", " ")
 
 
+def words(group: str, language: Language | str) -> dict[str, str]:
+    """Every label of `group` in `language`, as a dict (document and notebook words)."""
+    return {key: str(entry[language]) for key, entry in labels().get(group, {}).items()}
+
+
+def join_words(items: list[str], language: Language | str) -> str:
+    """A list in words: "a, b e c" / "a, b and c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {phrase('and', language)} {items[-1]}"
+
+
 def phrase(key: str, language: Language | str, **values: Any) -> str:
     """A sentence of `labels.yaml` `phrases`, with `{name}` fields filled in."""
     return str(labels()["phrases"][key][language]).format(**values)

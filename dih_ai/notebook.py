@@ -8,45 +8,13 @@ from typing import TYPE_CHECKING
 
 from dih_ai.analysis import label
 from dih_ai.grounding import language_of
+from dih_ai.i18n import words
 from dih_ai.resources import load_data
 from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
 
 if TYPE_CHECKING:
     from dih_ai.analysis import Readiness
     from dih_ai.assessment.models import Assessment
-
-_WORDS = {
-    "it": {
-        "dimension": "dimensione",
-        "score": "punteggio",
-        "gate": "requisito",
-        "result": "esito",
-        "reason": "motivo",
-        "passed": "superato",
-        "failed": "da chiudere",
-        "readiness": "Prontezza all'AI",
-        "level": "livello",
-        "data": "Dati per l'AI (1-5)",
-        "cyber": "Cybersicurezza (0-100)",
-        "goals": "Obiettivi",
-        "change": "variazione",
-    },
-    "en": {
-        "dimension": "dimension",
-        "score": "score",
-        "gate": "gate",
-        "result": "result",
-        "reason": "reason",
-        "passed": "passed",
-        "failed": "to close",
-        "readiness": "AI readiness",
-        "level": "level",
-        "data": "Data for AI (1-5)",
-        "cyber": "Cybersecurity (0-100)",
-        "goals": "Goals",
-        "change": "change",
-    },
-}
 
 
 def _cell(text: object) -> str:
@@ -66,7 +34,7 @@ def readiness_language(readiness: Readiness) -> str:
 def readiness_markdown(readiness: Readiness, language: str | None = None) -> str:
     """The analysis as Markdown: index and level, DMA scores, the gates and their reasons."""
     language = language or readiness_language(readiness)
-    w = _WORDS[language]
+    w = words("notebook_words", language)
     lines = [
         f"**{w['readiness']}: {readiness.ai_readiness}/100** "
         f"({w['level']}: {readiness.level_label or readiness.level}); "
@@ -110,7 +78,7 @@ def _scores(title: str, prefix: str, keys: tuple[str, ...], values: object, lang
 def assessment_markdown(assessment: Assessment) -> str:
     """The assessment as Markdown: the company, DMA scores, data, cybersecurity, goals."""
     language = assessment.language
-    w = _WORDS[language]
+    w = words("notebook_words", language)
     company = assessment.company
     facts = [
         company.sector + (f"/{company.subsector}" if company.subsector else ""),

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from dih_ai.deep_dive_models import PlanNote
-from dih_ai.i18n import localised, money_range
+from dih_ai.i18n import join_words, localised, money_range, phrase
 from dih_ai.plan import SENSOR_NOTES
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any, sentences
@@ -191,17 +191,11 @@ def duration_note(
     cases = long_cases(initiative, studies, total_weeks)
     if not cases:
         return None
-    it = language == "it"
     months = round(total_weeks / WEEKS_PER_MONTH)
-    unit = "mesi" if it else "months"
-    listed = [f"{s.duration_months} {unit} [{s.id}]" for s in cases]
-    joined = (
-        listed[0]
-        if len(listed) == 1
-        else f"{', '.join(listed[:-1])} {'e' if it else 'and'} {listed[-1]}"
-    )
+    unit = phrase("months_unit", language)
+    joined = join_words([f"{s.duration_months} {unit} [{s.id}]" for s in cases], language)
     cost = money_range(initiative.cost_eur, language)
-    if it:
+    if language == "it":
         who = "Il caso citato è durato" if len(cases) == 1 else "I casi citati sono durati"
         text = (
             f"**Durata rispetto ai casi citati:** {who} {joined} per l'intero progetto, "

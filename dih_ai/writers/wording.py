@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dih_ai.i18n import number, t
+from dih_ai.i18n import number, phrase, t
 from dih_ai.resources import labels, load_data
 from dih_ai.writers import Source
 
@@ -19,7 +19,7 @@ def result_text(result: Any, language: str) -> str:
     if result.baseline is None:
         return f"{kpi}: {value}"
     base = f"{number(result.baseline, language)}{space}{unit}"
-    return f"{kpi} da {base} a {value}" if language == "it" else f"{kpi} from {base} to {value}"
+    return phrase("case_result", language, kpi=kpi, before=base, after=value)
 
 
 def inert(text: str) -> str:
