@@ -30,7 +30,17 @@ if TYPE_CHECKING:
     from dih_ai.documents import Branding, load_branding, to_docx, to_html, to_pdf
     from dih_ai.draft import RoadmapDraft
     from dih_ai.embeddings import E5Embeddings
-    from dih_ai.errors import ConfigError, DihAiError, InputError, Problem, WriterError
+    from dih_ai.errors import (
+        BudgetError,
+        CaseIndexError,
+        ConfigError,
+        DihAiError,
+        InputError,
+        Problem,
+        SettingError,
+        WriterError,
+    )
+    from dih_ai.estimate import Estimate, estimate_deep_dive, estimate_draft
     from dih_ai.evaluation.drafts import EvalRun, evaluate_drafts
     from dih_ai.evaluation.report import compare, load_run, write_run
     from dih_ai.evaluation.retrieval import RetrievalReport, evaluate_retrieval
@@ -67,6 +77,9 @@ _EXPORTS: dict[str, str] = {
     "LLMWriter": "dih_ai.writers.llm",
     "Settings": "dih_ai.config",
     "make_writer": "dih_ai.writers.factory",
+    "Estimate": "dih_ai.estimate",
+    "estimate_draft": "dih_ai.estimate",
+    "estimate_deep_dive": "dih_ai.estimate",
     "RoadmapDraft": "dih_ai.draft",
     "Workspace": "dih_ai.pipeline",
     "draft_roadmap": "dih_ai.pipeline",
@@ -98,6 +111,9 @@ _EXPORTS: dict[str, str] = {
     "InputError": "dih_ai.errors",
     "WriterError": "dih_ai.errors",
     "ConfigError": "dih_ai.errors",
+    "SettingError": "dih_ai.errors",
+    "CaseIndexError": "dih_ai.errors",
+    "BudgetError": "dih_ai.errors",
     "Problem": "dih_ai.errors",
 }
 

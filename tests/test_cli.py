@@ -90,6 +90,20 @@ def test_draft_markdown_to_stdout(examples: Path, index_dir: Path) -> None:
     assert "## Fonti citate" in done.stdout
 
 
+def test_dry_run_prints_each_call_and_sends_nothing(examples: Path, index_dir: Path) -> None:
+    meccanica = str(examples / "officina-meccanica.yaml")
+    env = {**os.environ, "OPENAI_API_KEY": "never-sent"}
+    done = run("draft", meccanica, "--dry-run", "--index-dir", str(index_dir), env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "model gpt-4o-mini (json_schema); nothing sent"
+    assert len(lines) == len(SECTION_IDS) + 3 and lines[-1].startswith(f"{len(SECTION_IDS)} calls")
+    offline = run(
+        "draft", meccanica, "--backend", "offline", "--dry-run", "--index-dir", str(index_dir)
+    )
+    assert offline.stdout == "offline writer: no model calls, no tokens, no cost\n"
+
+
 def test_draft_bad_input_exits_2_without_traceback(tmp_path: Path, index_dir: Path) -> None:
     bad = tmp_path / "truncated.json"
     bad.write_text('{"company": ')

@@ -87,3 +87,20 @@ def test_the_model_writer_leaves_the_environment_alone(monkeypatch) -> None:
         assert not tracing_is_enabled()  # ...and the model calls are not traced
     with tracing(Settings(allow_tracing=True)):
         assert tracing_is_enabled()
+
+
+def test_the_command_maps_a_bad_setting_and_bad_input_to_exit_2(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from dih_ai.cli import app
+
+    monkeypatch.setenv("DIH_AI_AS_OF", "2026-13-01")
+    done = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert done.exit_code == 2 and isinstance(done.exception, SystemExit)  # not a traceback
+    assert "DIH_AI_AS_OF: expected a date YYYY-MM-DD, got '2026-13-01'" in done.output
+    monkeypatch.delenv("DIH_AI_AS_OF")
+    missing = tmp_path / "missing.yaml"
+    done = CliRunner().invoke(app, ["draft", str(missing)])
+    assert done.exit_code == 2 and f"{missing}: " in done.output and "Traceback" not in done.output

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from dih_ai.config import Settings
+from dih_ai.deep_dive_models import DEEP_DIVE_SECTION_IDS
 from dih_ai.draft import RoadmapDraft, Usage
 from dih_ai.errors import WriterError
+from dih_ai.estimate import OFFLINE, estimate_deep_dive, estimate_draft
 from dih_ai.pipeline import draft_roadmap, prepare
 from dih_ai.render import to_json
 from dih_ai.vocab import SECTION_IDS
@@ -208,6 +210,24 @@ def test_budget_packs_sources_then_fails_clearly(meccanica, workspace, server, t
         tiny.estimate(data)
     assert caught.value.section == SECTION_IDS[0]  # the calls are estimated in order
     assert server.requests == []  # budgets are checked before anything is sent
+
+
+def test_a_dry_run_counts_every_call_and_sends_nothing(meccanica, workspace, server, tmp_path):
+    settings = settings_for(server, tmp_path)
+    estimate = estimate_draft(meccanica, workspace, settings)
+    assert [c.section_id for c in estimate.calls] == list(SECTION_IDS)
+    lines = estimate.text().splitlines()
+    assert lines[0] == f"model gpt-4o-mini ({settings.resolved_method()}); nothing sent"
+    assert len(lines) == len(SECTION_IDS) + 3
+    assert lines[-1].startswith(f"{len(SECTION_IDS)} calls, {estimate.prompt_tokens} prompt tokens")
+    draft = draft_roadmap(meccanica, workspace)  # offline
+    dive = estimate_deep_dive(draft, draft.initiatives[-1].id, workspace, settings)
+    assert [c.section_id for c in dive.calls] == list(DEEP_DIVE_SECTION_IDS)
+    assert server.requests == []
+    offline = estimate_draft(
+        meccanica, workspace, settings.model_copy(update={"backend": "offline"})
+    )
+    assert offline.calls == [] and offline.text() == OFFLINE
 
 
 def test_draft_budget(meccanica, workspace, server, tmp_path) -> None:

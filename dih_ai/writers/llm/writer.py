@@ -143,6 +143,11 @@ class LLMWriter:
         )
         self.fallback = OfflineWriter()
 
+    def connect(self) -> None:
+        """Create the chat client now, once for every thread to share: a missing key or
+        endpoint fails here, before any work."""
+        self._structured()
+
     def _structured(self) -> Any:
         with self._lock:
             if self._runnable is None:
@@ -231,12 +236,17 @@ class LLMWriter:
         """Tokens of the shared prefix (rules and context) of a section's messages."""
         return self._tokens(messages[:2])
 
-    def estimate(self, data: WriterInput | SectionJob) -> list[CallPlan]:
-        """The calls a draft (or any section job) will make, with prompt tokens counted by
-        tiktoken before anything is sent. The summary's view of the other sections is
-        counted at its full length (an upper bound); after the first call, the shared
+    def estimate(self, data: WriterInput | DeepDiveInput | SectionJob) -> list[CallPlan]:
+        """The calls a draft, a deep dive (or any section job) will make, with prompt tokens
+        counted by tiktoken before anything is sent. The summary's view of the other sections
+        is counted at its full length (an upper bound); after the first call, the shared
         prefix is counted as served from the provider's cache."""
-        job = data if isinstance(data, SectionJob) else SectionJob.roadmap(data, self.fallback)
+        if isinstance(data, SectionJob):
+            job = data
+        elif isinstance(data, WriterInput):
+            job = SectionJob.roadmap(data, self.fallback)
+        else:
+            job = SectionJob.deep_dive(data, self.fallback)
         filler = [
             Section(id=s, title=job.titles[s], markdown="x " * PREVIOUS_SECTION_CHARS)
             for s in job.section_ids
