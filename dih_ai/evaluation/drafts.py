@@ -15,14 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from dih_ai._version import __version__
 from dih_ai.assessment.load import load_assessment
 from dih_ai.corpus import CaseStudy, corpus_hash
-from dih_ai.draft import Initiative, RoadmapDraft, Section
-from dih_ai.errors import InputError, Problem
+from dih_ai.draft import RoadmapDraft
 from dih_ai.evaluation.plans import f1, match_initiatives, precision_recall
+from dih_ai.evaluation.references import Reference, assessment_path, load_references
 from dih_ai.grounding import CASE_CITATION, cited_figures
 from dih_ai.knowledge import drafting_date
 from dih_ai.matching import quote
@@ -31,25 +31,6 @@ from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers import Writer
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-class Reference(BaseModel):
-    """A reference roadmap: the parts of the draft format the metrics compare."""
-
-    company_id: str
-    language: str
-    sections: list[Section]
-    initiatives: list[Initiative]
-    citations: list[dict[str, Any]] = Field(default_factory=list)
-    generated_by: dict[str, Any] = Field(default_factory=dict)
-
-
-class ReferenceCase(BaseModel):
-    """One reference case: where it is, its assessment and its reference."""
-
-    name: str
-    folder: str
-    reference: Reference
 
 
 class CaseScores(BaseModel):
@@ -124,37 +105,6 @@ class EvalRun(BaseModel):
         from dih_ai.evaluation.report import html_report
 
         return html_report(self)
-
-
-def load_references(folder: Path) -> list[ReferenceCase]:
-    """Every reference case under `folder` (one subfolder each)."""
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), "", "reference cases folder not found")])
-    cases = []
-    problems: list[Problem] = []
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        path = sub / "reference.json"
-        try:
-            reference = Reference.model_validate_json(path.read_text(encoding="utf-8"))
-        except OSError:
-            problems.append(Problem(str(path), "", "missing"))
-            continue
-        except ValueError as exc:
-            problems.append(Problem(str(path), "", f"not a reference draft: {exc}".splitlines()[0]))
-            continue
-        cases.append(ReferenceCase(name=sub.name, folder=str(sub), reference=reference))
-    if problems:
-        raise InputError(problems)
-    if not cases:
-        raise InputError([Problem(str(folder), "", "no reference case (folder/reference.json)")])
-    return cases
-
-
-def _assessment_path(folder: Path) -> Path:
-    for name in ("assessment.yaml", "assessment.yml", "assessment.json"):
-        if (folder / name).exists():
-            return folder / name
-    raise InputError([Problem(str(folder), "", "no assessment.yaml or assessment.json")])
 
 
 def _structure(draft: RoadmapDraft) -> float:
@@ -372,7 +322,7 @@ def evaluate_drafts(
     drafts: list[RoadmapDraft] = []
     for case in references:
         folder = Path(case.folder)
-        assessment = load_assessment(_assessment_path(folder))
+        assessment = load_assessment(assessment_path(folder))
         baseline = (
             load_assessment(folder / "baseline.yaml")
             if (folder / "baseline.yaml").exists()

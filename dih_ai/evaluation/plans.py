@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from dih_ai.draft import Initiative
+from dih_ai.evaluation.references import assessment_path, load_references
 from dih_ai.text import mentions_any
 
 if TYPE_CHECKING:
@@ -181,14 +182,13 @@ def evaluate_plans(folder: Path, as_of: dt.date | None = None) -> list[PlanScore
     """Plan every reference case in `folder` (pseudonymised, as a model would see it) on
     its reference's drafting date (or `as_of`) and score it against the reference."""
     from dih_ai.assessment.load import load_assessment
-    from dih_ai.evaluation.drafts import _assessment_path, load_references
     from dih_ai.knowledge import drafting_date
     from dih_ai.plan import make_plan
     from dih_ai.privacy import Pseudonymiser
 
     out = []
     for case in load_references(folder):
-        assessment = load_assessment(_assessment_path(Path(case.folder)))
+        assessment = load_assessment(assessment_path(Path(case.folder)))
         safe = Pseudonymiser(assessment.company).scrub_assessment(assessment)
         day = as_of or drafting_date(case.reference.generated_by.get("as_of"))
         plan = make_plan(safe, as_of=day)
