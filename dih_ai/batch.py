@@ -113,6 +113,15 @@ def invalid_input_results(problems: Iterable[Problem]) -> list[CompanyResult]:
     ]
 
 
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for, each one a batch writes (an `ArgumentError` names the others)."""
+    formats = tuple(formats)
+    unknown = sorted(set(formats) - set(BATCH_FORMATS))
+    if unknown:
+        raise ArgumentError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
+    return formats
+
+
 def run_batch(
     paths: Iterable[str | Path],
     workspace: Workspace,
@@ -138,9 +147,7 @@ def run_batch(
     """
     from dih_ai.pipeline import make_writer
 
-    unknown = sorted(set(formats) - set(BATCH_FORMATS))
-    if unknown:
-        raise ArgumentError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
+    formats = check_formats(formats)
     writer = writer or make_writer()
     as_of = drafting_date(as_of)
     start = time.perf_counter()

@@ -37,6 +37,7 @@ from dih_ai.batch import (
     _already_drafted,
     _render,
     _write_atomic,
+    check_formats,
     invalid_input_results,
     output_stem,
 )
@@ -333,10 +334,7 @@ class BatchApiRun:
         on_result: Callable[[CompanyResult], None] | None = None,
     ) -> BatchApiSummary:
         """Draft every assessment in `paths` through the Batch API (see the module doc)."""
-        formats = tuple(formats)
-        unknown = sorted(set(formats) - set(BATCH_FORMATS))
-        if unknown:
-            raise ValueError(f"unknown formats {unknown}; expected some of {list(BATCH_FORMATS)}")
+        formats = check_formats(formats)
         start = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
         loaded = load_assessments(paths)

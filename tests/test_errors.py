@@ -33,8 +33,9 @@ def test_a_bad_setting_is_bad_input_and_a_configuration_error() -> None:
 
 
 def test_an_unknown_format_is_a_typed_value_error(tmp_path: Path) -> None:
-    from dih_ai.batch import run_batch
+    from dih_ai.batch import check_formats, run_batch
 
     with pytest.raises(ArgumentError, match="unknown formats") as caught:
         run_batch([], None, tmp_path, formats=("json", "odt"))  # type: ignore[arg-type]
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, DihAiError)
+    assert check_formats(iter(["json", "md"])) == ("json", "md")  # the Batch API mode's check too

@@ -3,7 +3,7 @@ one (see docs/writer.md)."""
 
 from __future__ import annotations
 
-from dih_ai.config import Settings
+from dih_ai.config import Settings, current
 from dih_ai.writers import Writer
 
 
@@ -13,7 +13,7 @@ def make_writer(settings: Settings | None = None) -> Writer:
     # templates only when they do.
     from dih_ai.writers.offline import OfflineWriter
 
-    settings = settings or Settings()
+    settings = settings or current()
     if settings.resolved_backend() == "openai":
         from dih_ai.writers.llm import LLMWriter
 
