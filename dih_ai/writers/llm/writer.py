@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dih_ai.config import Settings, current
@@ -33,68 +33,14 @@ from dih_ai.writers import (
     cited_initiatives,
 )
 from dih_ai.writers.llm import checks
+from dih_ai.writers.llm.budget import CallPlan, Tally, cacheable
 from dih_ai.writers.llm.chat import chat_model, tracing
 from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
-from dih_ai.writers.llm.pricing import call_usage, cost_usd, price_of
+from dih_ai.writers.llm.pricing import cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
 
 MESSAGE_OVERHEAD_TOKENS = 4
 PREVIOUS_SECTION_CHARS = 600  # the summary sees this much of each other section
-CACHE_MIN_TOKENS = 1024  # OpenAI caches prompt prefixes from 1,024 tokens,
-CACHE_STEP_TOKENS = 128  # in steps of 128
-
-
-@dataclass
-class CallPlan:
-    """One planned model call (for --dry-run and budgets)."""
-
-    section_id: str
-    prompt_tokens: int
-    max_completion_tokens: int
-    sources_used: int
-    cost_usd: float
-    cached_tokens: int = 0  # the shared prefix, expected from the provider's cache
-
-
-def cacheable(prefix_tokens: int) -> int:
-    """The prompt tokens a provider's automatic cache can serve for this shared prefix."""
-    if prefix_tokens < CACHE_MIN_TOKENS:
-        return 0
-    return prefix_tokens // CACHE_STEP_TOKENS * CACHE_STEP_TOKENS
-
-
-@dataclass
-class _Tally:
-    """Usage of one document, shared by its concurrent section calls."""
-
-    model: str
-    budget: int
-    usage: Usage = field(default_factory=Usage)
-    cached_calls: int = 0
-    reserved: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def reserve(self, tokens: int, section_id: str) -> None:
-        with self.lock:
-            spent = self.usage.prompt_tokens + self.usage.completion_tokens
-            if spent + self.reserved + tokens > self.budget:
-                raise BudgetError(
-                    f"section {section_id}: the draft would exceed its budget of "
-                    f"{self.budget} tokens (DIH_AI_MAX_TOKENS_PER_DRAFT)",
-                    section=section_id,
-                )
-            self.reserved += tokens
-
-    def count(
-        self, prompt: int, completion: int, cached: int = 0, *, reserved: int = 0, batch=False
-    ) -> None:
-        with self.lock:
-            self.reserved -= reserved
-            self.usage += call_usage(self.model, prompt, completion, cached, batch=batch)
-
-    def release(self, reserved: int) -> None:
-        with self.lock:
-            self.reserved -= reserved
 
 
 @dataclass
@@ -276,7 +222,7 @@ class LLMWriter:
 
     # -- calls ---------------------------------------------------------------------------
     def _call(
-        self, messages: list[Any], tally: _Tally, section_id: str
+        self, messages: list[Any], tally: Tally, section_id: str
     ) -> tuple[SectionAnswer | None, str, str | None]:
         """One model call (or cache hit): (parsed answer or None, raw text, parse error)."""
         key = None
@@ -340,7 +286,7 @@ class LLMWriter:
         job: SectionJob,
         section_id: str,
         previous: list[Section],
-        tally: _Tally,
+        tally: Tally,
         prefilled: Prefilled | None = None,
     ) -> _Written:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -400,7 +346,7 @@ class LLMWriter:
         self,
         job: SectionJob,
         section_ids: list[str],
-        tally: _Tally,
+        tally: Tally,
         previous: list[Section] | None = None,
         prefilled: dict[str, Prefilled] | None = None,
     ) -> dict[str, _Written]:
@@ -428,7 +374,7 @@ class LLMWriter:
         last. With `prefilled` answers (the Batch API), every section is written at once from
         its answer, re-asked only when the answer fails the checks."""
         self._structured()  # one client for every thread
-        tally = _Tally(self.model_name, self.settings.max_tokens_per_draft)
+        tally = Tally(self.model_name, self.settings.max_tokens_per_draft)
         done: dict[str, _Written] = {}
         if prefilled is not None:
             done.update(self._together(job, list(job.section_ids), tally, prefilled=prefilled))
