@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import typer
 
 from dih_ai.cli.progress import progress
-from dih_ai.config import current
 
 if TYPE_CHECKING:
     from dih_ai.config import Settings
@@ -54,6 +53,8 @@ class ListFormat(StrEnum):
 
 def _chroma_url(value: str | None) -> str | None:
     """--chroma-url, else DIH_AI_CHROMA_URL (read only by the commands that have the option)."""
+    from dih_ai.config import current  # only then: `dih-ai --help` loads no settings
+
     return value or current().chroma_url
 
 
