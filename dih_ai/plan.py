@@ -35,6 +35,7 @@ from dih_ai.resources import load_data
 from dih_ai.text import mentions_any
 
 __all__ = [
+    "AIActMilestone",
     "FundingEntry",
     "Milestone",
     "Plan",
@@ -98,7 +99,7 @@ class UseCaseChoice(BaseModel):
     query: str
 
 
-class Milestone(BaseModel):
+class AIActMilestone(BaseModel):
     """An AI Act milestone, applying already or upcoming on the drafting date."""
 
     id: str
@@ -106,6 +107,9 @@ class Milestone(BaseModel):
     text: str
     applies: bool
     topic: str = ""
+
+
+Milestone = AIActMilestone  # the former name, kept for importers (deprecated)
 
 
 class BudgetRow(BaseModel):
@@ -132,7 +136,7 @@ class Plan(BaseModel):
     initiatives: list[Initiative]
     funding: list[FundingEntry]
     funding_watch: list[FundingEntry] = Field(default_factory=list)
-    ai_act: list[Milestone]
+    ai_act: list[AIActMilestone]
     class_duties: dict[str, str]
     worker_conditions: list[str] = Field(default_factory=list)
     goals: list[GoalCoverage] = Field(default_factory=list)
@@ -156,10 +160,10 @@ def check_dates(assessment: Assessment, as_of: dt.date, source: str | None = Non
         )
 
 
-def ai_act_milestones(language: str, as_of: dt.date) -> list[Milestone]:
+def ai_act_milestones(language: str, as_of: dt.date) -> list[AIActMilestone]:
     """AI Act milestones, marked as applying or not yet on `as_of`."""
     return [
-        Milestone(
+        AIActMilestone(
             id=m["id"],
             date=as_date(m["date"]) or as_of,
             text=localised(m["text"], language),
