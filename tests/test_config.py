@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,18 @@ def test_the_runtime_reads_its_variables_through_settings(tmp_path: Path, monkey
     assert load_branding().name == "Hub"
     monkeypatch.setenv("DIH_AI_AS_OF", "")  # empty counts as unset
     assert drafting_date() == dt.date.today()
+
+
+def test_only_settings_read_the_environment() -> None:
+    import dih_ai
+
+    root = Path(dih_ai.__file__).parent
+    pattern = re.compile(r"os\.environ|getenv|envvar=")
+    touching = {
+        p.relative_to(root).as_posix() for p in root.rglob("*.py") if pattern.search(p.read_text())
+    }
+    # tokens.py only points tiktoken's own variable at the folder it seeded
+    assert touching == {"config.py", "tokens.py"}
 
 
 def test_current_follows_the_environment_and_values_win(monkeypatch) -> None:

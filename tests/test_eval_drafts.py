@@ -17,6 +17,7 @@ from dih_ai.evaluation.report import compare, load_run, write_run
 from dih_ai.pipeline import draft_roadmap
 from dih_ai.render import to_json
 from dih_ai.resources import bundled_dir
+from dih_ai.vocab import SECTION_IDS
 from dih_ai.writers.offline import OfflineWriter
 
 
@@ -135,7 +136,7 @@ def test_bundled_references_are_the_yardstick() -> None:
     assert languages == {"it", "en"}
     for case in references:
         ids = [s.id for s in case.reference.sections]
-        assert len(ids) == 11 and all(s.markdown.strip() for s in case.reference.sections)
+        assert ids == list(SECTION_IDS) and all(s.markdown.strip() for s in case.reference.sections)
         assert any(
             i.use_case is None and "4" in i.title + i.description
             for i in case.reference.initiatives
