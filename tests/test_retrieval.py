@@ -50,6 +50,23 @@ def test_single_sided_search_still_works(meccanica, workspace, dense, lexical) -
     assert len(cases) == 5
 
 
+def test_dense_side_resolves_ids_to_the_chunks_chroma_would_return(workspace) -> None:
+    """The dense side asks Chroma for ids and similarities only and takes the chunks from
+    the searcher's memory: the same chunks, in the same order, with the same scores."""
+    queries = ["manutenzione predittiva dei torni CNC", "demand forecasting for fresh pasta"]
+    searcher = HybridSearcher(workspace.index)
+    fast = searcher._dense(queries, 10)
+    full = workspace.index.dense_search_many(queries, 10)
+    assert [[(c.id, c.text, c.metadata) for c, _ in row] for row in fast] == [
+        [(c.id, c.text, c.metadata) for c, _ in row] for row in full
+    ]
+    assert [s for row in fast for _, s in row] == pytest.approx([s for row in full for _, s in row])
+    searcher._chunks().by_id.pop(full[0][0][0].id)  # a build published since: full read
+    assert [[c.id for c, _ in row] for row in searcher._dense(queries, 10)] == [
+        [c.id for c, _ in row] for row in full
+    ]
+
+
 class TestCaseRetriever(RetrieversIntegrationTests):
     @pytest.fixture(autouse=True)
     def _index(self, workspace) -> None:
