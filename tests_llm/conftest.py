@@ -1,3 +1,7 @@
-"""Same network guard and isolated cache as the main suite."""
+"""Same network guard, isolated cache and shared index as the main suite."""
 
-from tests.conftest import _loopback_only  # noqa: F401 - autouse fixture
+from tests.conftest import (  # noqa: F401 - fixtures and the hook that removes the cache
+    _loopback_only,
+    pytest_sessionfinish,
+    workspace,
+)

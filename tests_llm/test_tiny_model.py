@@ -10,7 +10,6 @@ Run with `make test-llm` (it builds llama-cpp-python, about 4 minutes on 2 cores
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -99,10 +98,8 @@ def tiny_settings(server_url: str, method: str, model: str = "smollm2") -> Setti
     )
 
 
-def _check_draft(url: str, tmp_path: Path, method: str, model: str, example: str) -> None:
-    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
+def _check_draft(url: str, workspace: Workspace, method: str, model: str, example: str) -> None:
     settings = tiny_settings(url, method, model)
-    workspace = Workspace.open(index_dir=tmp_path / "index")
     assessment = load_assessment(ROOT / "examples" / "assessments" / example)
     draft = draft_roadmap(assessment, workspace, writer=LLMWriter(settings))
     again = RoadmapDraft.model_validate(draft.model_dump(mode="json"))  # the contract holds
@@ -123,23 +120,21 @@ def _check_draft(url: str, tmp_path: Path, method: str, model: str, example: str
 
 
 @pytest.mark.parametrize("method", ["function_calling", "json_mode"])
-def test_tiny_model_draft_validates(server_url: str, tmp_path: Path, method: str) -> None:
-    _check_draft(server_url, tmp_path, method, "smollm2", "food-en.json")
+def test_tiny_model_draft_validates(server_url: str, workspace: Workspace, method: str) -> None:
+    _check_draft(server_url, workspace, method, "smollm2", "food-en.json")
 
 
 @pytest.mark.parametrize("example", ["food-en.json", "officina-meccanica.yaml"])
-def test_gemma_draft_validates(gemma_url: str, tmp_path: Path, example: str) -> None:
+def test_gemma_draft_validates(gemma_url: str, workspace: Workspace, example: str) -> None:
     """The multilingual tiny model, in English and in Italian."""
-    _check_draft(gemma_url, tmp_path, "function_calling", "gemma3-270m", example)
+    _check_draft(gemma_url, workspace, "function_calling", "gemma3-270m", example)
 
 
-def test_tiny_model_deep_dive_validates(server_url: str, tmp_path: Path) -> None:
+def test_tiny_model_deep_dive_validates(server_url: str, workspace: Workspace) -> None:
     from dih_ai.deep_dive import DEEP_DIVE_SECTION_IDS, DeepDive, deep_dive
     from dih_ai.writers.offline import OfflineWriter
 
-    os.environ["DIH_AI_CACHE_DIR"] = str(tmp_path / "cache")
     settings = tiny_settings(server_url, "function_calling")
-    workspace = Workspace.open(index_dir=tmp_path / "index")
     assessment = load_assessment(ROOT / "examples" / "assessments" / "food-en.json")
     draft = draft_roadmap(assessment, workspace, writer=OfflineWriter())
     first = next(i for i in draft.initiatives if i.use_case)
