@@ -10,6 +10,7 @@ Run: .venv/bin/python bench/bench_batch.py --companies 127 --latency 1 --concurr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -39,6 +40,7 @@ def main() -> None:
     from tests.fake_openai import FakeOpenAI, fake_writer
 
     print(f"machine: {describe()}")
+    print("# load average at start: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_companies(Path(tmp) / "in", args.companies)
         workspace = Workspace.open(index_dir=args.index_dir or Path(tmp) / "index")
@@ -60,6 +62,11 @@ def main() -> None:
             draft_roadmap(assessment, workspace, writer=fake_writer(server))
             own = time.perf_counter() - start
             server.latency = args.latency
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"# load average {load} (1, 5, 15 min) after the one-draft measures; "
+                "whole-draft figures include the pipeline's CPU work, which load stretches"
+            )
             print(
                 f"one draft ({args.one}): {draft.usage.llm_calls} calls, wall {single:.1f} s = "
                 f"{single / args.latency:.1f} x the {args.latency:g} s latency (peak "
