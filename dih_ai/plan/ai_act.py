@@ -1,0 +1,47 @@
+"""The AI Act on the drafting date: its milestones, when the Annex III duties apply, the
+duties of each risk class and the conditions for processing workers' data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dih_ai.draft import Initiative
+from dih_ai.i18n import date, localised
+from dih_ai.knowledge import as_date
+from dih_ai.matching import catalogue
+from dih_ai.plan.models import AIActMilestone
+from dih_ai.resources import load_data
+
+
+def ai_act_milestones(language: str, as_of: dt.date) -> list[AIActMilestone]:
+    """AI Act milestones, marked as applying or not yet on `as_of`."""
+    return [
+        AIActMilestone(
+            id=m["id"],
+            date=as_date(m["date"]) or as_of,
+            text=localised(m["text"], language),
+            applies=(as_date(m["date"]) or as_of) <= as_of,
+            topic=m.get("topic", ""),
+        )
+        for m in load_data("ai_act.yaml")["milestones"]
+    ]
+
+
+def annex_iii_date(language: str) -> str:
+    """When the Annex III high-risk duties apply (from `ai_act.yaml`), in words."""
+    entry = next(m for m in load_data("ai_act.yaml")["milestones"] if m["id"] == "annex_iii")
+    return date(as_date(entry["date"]) or dt.date.today(), language)
+
+
+def class_duties(language: str) -> dict[str, str]:
+    """The duties of each AI Act risk class, in `language`."""
+    duties = load_data("ai_act.yaml")["class_duties"]
+    return {k: localised(v, language) for k, v in duties.items()}
+
+
+def worker_conditions(initiatives: list[Initiative], language: str) -> list[str]:
+    """The conditions for AI that processes workers' data, when an initiative does."""
+    specs = catalogue()["use_cases"]
+    if not any(i.use_case and specs[i.use_case].get("touches_staff") for i in initiatives):
+        return []
+    return [str(x) for x in load_data("ai_act.yaml")["worker_conditions"]["text"][language]]
