@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -22,7 +22,12 @@ from dih_ai.assessment.load import load_assessment
 from dih_ai.corpus import CaseStudy, corpus_hash
 from dih_ai.draft import RoadmapDraft
 from dih_ai.evaluation.plans import f1, match_initiatives, precision_recall
-from dih_ai.evaluation.references import Reference, assessment_path, load_references
+from dih_ai.evaluation.references import (
+    Reference,
+    ReferenceCase,
+    assessment_path,
+    load_references,
+)
 from dih_ai.grounding import CASE_CITATION, cited_figures
 from dih_ai.knowledge import drafting_date
 from dih_ai.matching import quote
@@ -187,7 +192,8 @@ def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float,
 
 
 def _rouge_l(draft: RoadmapDraft, reference: Reference) -> float:
-    from rouge_score import rouge_scorer
+    # rouge-score ships no type information (no stubs package either)
+    from rouge_score import rouge_scorer  # type: ignore[import-untyped, unused-ignore]
 
     scorer = rouge_scorer.RougeScorer(["rougeL"])
     ref = {s.id: s.markdown for s in reference.sections}
@@ -296,13 +302,56 @@ def score_case(
     )
 
 
+class Judge(Protocol):
+    """Scores a draft against its reference (`LLMJudge`; `model_name` is recorded if set)."""
+
+    def score(self, draft: RoadmapDraft, reference: Reference) -> dict[str, float]: ...
+
+
+def _draft_case(
+    case: ReferenceCase, workspace: Workspace, writer: Writer, judge: Judge | None
+) -> tuple[RoadmapDraft, CaseScores]:
+    """Draft one reference case on its drafting date, with its baseline when it has one, and
+    score the draft."""
+    folder = Path(case.folder)
+    assessment = load_assessment(assessment_path(folder))
+    baseline = (
+        load_assessment(folder / "baseline.yaml") if (folder / "baseline.yaml").exists() else None
+    )
+    as_of = drafting_date(case.reference.generated_by.get("as_of"))
+    start = time.perf_counter()
+    draft = draft_roadmap(assessment, workspace, writer=writer, baseline=baseline, as_of=as_of)
+    latency = time.perf_counter() - start
+    verdict = judge.score(draft, case.reference) if judge else None
+    scores = score_case(
+        case.name, draft, case.reference, workspace, latency, verdict, assessment.goals
+    )
+    return draft, scores
+
+
+def _means(scores: list[CaseScores], drafts: list[RoadmapDraft], judged: bool) -> dict[str, float]:
+    """Every metric's mean over the cases, the identical sentences across drafts, and the
+    judge's means when `judged`."""
+    mean = {
+        m: round(sum(getattr(s, m) for s in scores) / len(scores), 4)
+        for m in METRICS + COST_METRICS
+    }
+    mean["identical_sentences"] = identical_sentences(drafts)
+    if judged:
+        for key in ("faithfulness", "specificity", "actionability"):
+            mean[f"judge_{key}"] = round(
+                sum((s.judge or {}).get(key, 0) for s in scores) / len(scores), 3
+            )
+    return mean
+
+
 def evaluate_drafts(
     cases_folder: Path | None = None,
     workspace: Workspace | None = None,
     *,
     name: str = "run",
     writer: Writer | None = None,
-    judge: Any = None,
+    judge: Judge | None = None,
     on_case: Callable[[int, int], None] | None = None,
 ) -> EvalRun:
     """Draft every reference case with `writer` and score it, on the reference's own drafting
@@ -310,53 +359,29 @@ def evaluate_drafts(
     folder has one. Defaults: the bundled
     `evals/references`, the bundled corpus, the writer the environment chooses.
     `on_case(done, total)` is called after each case (for a progress bar)."""
-    from dih_ai.pipeline import make_writer
     from dih_ai.resources import bundled_dir
+    from dih_ai.writers.factory import make_writer
 
     cases_folder = cases_folder or bundled_dir("evals") / "references"
     workspace = workspace or Workspace.open()
     writer = writer or make_writer()
     references = load_references(cases_folder)
     scores: list[CaseScores] = []
-    draft: RoadmapDraft | None = None
     drafts: list[RoadmapDraft] = []
     for case in references:
-        folder = Path(case.folder)
-        assessment = load_assessment(assessment_path(folder))
-        baseline = (
-            load_assessment(folder / "baseline.yaml")
-            if (folder / "baseline.yaml").exists()
-            else None
-        )
-        as_of = drafting_date(case.reference.generated_by.get("as_of"))
-        start = time.perf_counter()
-        draft = draft_roadmap(assessment, workspace, writer=writer, baseline=baseline, as_of=as_of)
-        latency = time.perf_counter() - start
+        draft, case_scores = _draft_case(case, workspace, writer, judge)
         drafts.append(draft)
-        verdict = judge.score(draft, case.reference) if judge else None
-        scores.append(
-            score_case(
-                case.name, draft, case.reference, workspace, latency, verdict, assessment.goals
-            )
-        )
+        scores.append(case_scores)
         if on_case:
             on_case(len(scores), len(references))
-    mean = {
-        m: round(sum(getattr(s, m) for s in scores) / len(scores), 4)
-        for m in METRICS + COST_METRICS
-    }
-    mean["identical_sentences"] = identical_sentences(drafts)
-    if judge:
-        for key in ("faithfulness", "specificity", "actionability"):
-            mean[f"judge_{key}"] = round(
-                sum((s.judge or {}).get(key, 0) for s in scores) / len(scores), 3
-            )
-    assert draft is not None
+    mean = _means(scores, drafts, bool(judge))
+    assert drafts
+    made_by = drafts[-1].generated_by
     return EvalRun(
         name=name,
-        backend=draft.generated_by.backend,
-        model=draft.generated_by.model,
-        prompt_version=draft.generated_by.prompt_version,
+        backend=made_by.backend,
+        model=made_by.model,
+        prompt_version=made_by.prompt_version,
         corpus_hash=corpus_hash(workspace.corpus),
         library_version=__version__,
         cases_folder=str(cases_folder),
