@@ -3,7 +3,8 @@
 A prompt is three messages: the rules (`system.txt`), the draft's shared context
 (`context.txt`: company, assessment and plan, goals and notes, numbered sources) and the
 section's request (`section.txt`). The first two are the same for every section of a draft,
-so providers' automatic prompt caching serves them after the first call.
+so providers' automatic prompt caching serves them after the first call. `messages.yaml`
+holds the words the writer adds itself: source and notes headings, re-asks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from dih_ai.errors import ConfigError
 from dih_ai.resources import prompts_dir
+from dih_ai.vocab import Language
 
 DEFAULT_VERSION = "v2"
 _DELIMITERS = re.compile(r"</?\s*(dati|data|fonti|sources|note|notes|scritte|written)\s*>", re.I)
@@ -38,9 +40,14 @@ class PromptSet:
     """The templates and section guidance of one prompt version and language."""
 
     version: str
-    language: str
+    language: Language
     template: ChatPromptTemplate
     sections: dict[str, SectionSpec]
+    messages: dict[str, str]  # `messages.yaml`: headings and re-asks the writer adds
+
+    def say(self, key: str, **values: object) -> str:
+        """A phrase of `messages.yaml`, its `{fields}` filled in."""
+        return self.messages[key].format(**values)
 
     @property
     def guidance(self) -> dict[str, str]:
@@ -77,7 +84,7 @@ def _spec(value: object) -> SectionSpec:
 
 @functools.cache
 def load_prompts(
-    language: str,
+    language: Language,
     version: str = DEFAULT_VERSION,
     folder: str | None = None,
     kind: str = "roadmap",
@@ -93,10 +100,11 @@ def load_prompts(
         context = (base / "context.txt").read_text(encoding="utf-8")
         section = (base / "section.txt").read_text(encoding="utf-8")
         guidance = yaml.safe_load((own / "sections.yaml").read_text(encoding="utf-8"))
+        messages = yaml.safe_load((base / "messages.yaml").read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"prompt files missing in {base}: {exc.strerror}") from None
     except (yaml.YAMLError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{own / 'sections.yaml'}: not valid section guidance ({exc})") from None
+        raise ConfigError(f"{own}: not valid section guidance or messages ({exc})") from None
     template = ChatPromptTemplate.from_messages(
         [("system", system), ("human", context), ("human", section)]
     )
@@ -105,4 +113,10 @@ def load_prompts(
         language=language,
         template=template,
         sections={k: _spec(v) for k, v in dict(guidance).items()},
+        messages={str(k): str(v) for k, v in dict(messages).items()},
     )
+
+
+def say(language: Language, key: str, **values: object) -> str:
+    """A model-facing phrase of the default prompts' `messages.yaml` in `language`."""
+    return load_prompts(language).say(key, **values)

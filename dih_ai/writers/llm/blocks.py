@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dih_ai.vocab import Language
 from dih_ai.writers import DeepDiveInput, Source, WriterInput
-from dih_ai.writers.prompts import as_data
+from dih_ai.writers.prompts import as_data, say
 
 PASSAGE_CHARS = 1500  # a case without retrieved passages sends this much of its text
 
@@ -21,11 +22,10 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def source_head(source: Source, language: str = "en") -> str:
+def source_head(source: Source, language: Language = "en") -> str:
     """A numbered source as listed in the shared context: metadata and recorded results."""
     study = source.study
-    it = language == "it"
-    yes, no = ("sì", "no") if it else ("yes", "no")
+    yes, no = say(language, "yes"), say(language, "no")
     results = "; ".join(
         f"{r.kpi}: {r.baseline:g} -> {r.value:g} {r.unit}"
         if r.baseline is not None
@@ -35,10 +35,10 @@ def source_head(source: Source, language: str = "en") -> str:
     where = study.province or study.region or "-"
     head = (
         f"[{source.number}] {study.title} (id {study.id}; "
-        f"{'illustrativo' if it else 'illustrative'}: {yes if study.illustrative else no}; "
+        f"{say(language, 'illustrative')}: {yes if study.illustrative else no}; "
         f"{study.sector}, {study.subsector or '-'}, {study.size_band}, {where}; "
         f"use cases: {', '.join(study.ai_use_cases)}; duration {study.duration_months} months; "
-        f"{'visitabile' if it else 'visitable'}: {yes if study.visitable else no})"
+        f"{say(language, 'visitable')}: {yes if study.visitable else no})"
     )
     return f"{head}\nresults: {results}"
 
@@ -55,7 +55,9 @@ def source_text(source: Source) -> str:
     return f"{source_head(source)}\n{as_data(source.study.body)}"
 
 
-def _previous_scores(current: dict[str, float], change: dict[str, float] | None) -> dict | None:
+def _previous_scores(
+    current: dict[str, float], change: dict[str, float] | None
+) -> dict[str, Any] | None:
     if not change:
         return None
     return {k: round(v - change[k], 1) for k, v in current.items() if k in change}
@@ -156,12 +158,11 @@ def _plan_blocks(data: WriterInput) -> tuple[str, dict[str, str]]:
     return _compact(shared), _plan_details(data)
 
 
-def _notes_block(goals: list[str], notes: str | None, language: str) -> str:
-    it = language == "it"
-    lines = [("obiettivi:" if it else "goals:")]
-    lines += [f"- {as_data(g)}" for g in goals] or ["- " + ("(nessuno)" if it else "(none)")]
-    lines.append("note del consulente:" if it else "consultant's notes:")
-    lines.append(as_data(notes) if notes else ("(nessuna)" if it else "(none)"))
+def _notes_block(goals: list[str], notes: str | None, language: Language) -> str:
+    lines = [say(language, "goals")]
+    lines += [f"- {as_data(g)}" for g in goals] or [f"- {say(language, 'no_goals')}"]
+    lines.append(say(language, "consultant_notes"))
+    lines.append(as_data(notes) if notes else say(language, "no_notes"))
     return "\n".join(lines)
 
 
@@ -224,7 +225,7 @@ class PromptBlocks:
         plan: str,
         notes: str,
         sources: list[Source],
-        language: str,
+        language: Language,
         details: dict[str, str],
     ) -> PromptBlocks:
         """The blocks from their parts (sources rendered here)."""

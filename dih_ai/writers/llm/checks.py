@@ -12,8 +12,10 @@ from dih_ai.grounding import (
     language_of,
     unsupported_figures,
 )
+from dih_ai.vocab import Language
 from dih_ai.writers import Source
 from dih_ai.writers.llm.blocks import PromptBlocks
+from dih_ai.writers.prompts import say
 
 MAX_NOTES = 3
 NOTE_CHARS = 400
@@ -33,41 +35,34 @@ def problems(
     citations: list[int],
     sources: list[Source],
     blocks: PromptBlocks,
-    language: str,
+    language: Language,
 ) -> list[str]:
     """What is wrong with an answer, in words the model is re-asked with (empty: valid)."""
     numbers = {s.number for s in sources}
-    it = language == "it"
     out = []
     invalid = sorted((set(cited_numbers(markdown)) | set(citations)) - numbers)
     if invalid:
-        valid = ", ".join(str(n) for n in sorted(numbers)) or ("nessuna" if it else "none")
-        out.append(
-            f"le fonti {invalid} non esistono; cita solo: {valid}"
-            if it
-            else f"sources {invalid} do not exist; cite only: {valid}"
-        )
+        valid = ", ".join(str(n) for n in sorted(numbers)) or say(language, "no_sources")
+        out.append(say(language, "unknown_sources", invalid=invalid, valid=valid))
     by_id = CASE_CITATION.findall(markdown)
     if by_id:
-        out.append(
-            f"cita le fonti con il loro numero [n], non con l'id ({', '.join(by_id)})"
-            if it
-            else f"cite sources by their number [n], not by id ({', '.join(by_id)})"
-        )
+        out.append(say(language, "cite_by_number", ids=", ".join(by_id)))
     as_numbers = ids_as_numbers(markdown, sources)  # figures cited by id too
     for sentence, number, figure in unsupported_figures(
         as_numbers, blocks.texts(sources), blocks.context
     ):
         out.append(
-            f"la cifra {figure} attribuita alla fonte [{number}] non compare nella fonte: "
-            f"«{sentence[:120]}»"
-            if it
-            else f"the figure {figure} attributed to source [{number}] is not in it: "
-            f'"{sentence[:120]}"'
+            say(
+                language,
+                "figure_not_in_source",
+                figure=figure,
+                number=number,
+                sentence=sentence[:120],
+            )
         )
     found = language_of(markdown)
     if found and found != language:
-        out.append("scrivi in italiano" if it else "write in English")
+        out.append(say(language, "write_language"))
     return out
 
 
@@ -76,7 +71,7 @@ def repair(
     sources: list[Source],
     blocks: PromptBlocks,
     section_id: str,
-    language: str,
+    language: Language,
     warnings: list[str],
 ) -> str:
     """Last resort after the re-asks: drop what cannot stand, and say so in `warnings`."""

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from dih_ai.deep_dive_models import DEEP_DIVE_SECTION_IDS
 from dih_ai.draft import Section
 from dih_ai.resources import labels
-from dih_ai.vocab import SECTION_IDS
+from dih_ai.vocab import SECTION_IDS, Language
 from dih_ai.writers import DeepDiveInput, Source, WriterInput
 from dih_ai.writers.llm.blocks import PromptBlocks
 from dih_ai.writers.offline import OfflineWriter
@@ -36,19 +36,24 @@ class SectionAnswer(BaseModel):
 
 
 @dataclass(frozen=True)
-class Prefilled:
-    """An answer obtained outside the writer's own calls (the Batch API): its first attempt."""
+class Reply:
+    """One model answer to a section's request: the parsed answer (None when unusable), the
+    raw text, and why it is unusable. A reply obtained outside the writer's own calls (the
+    Batch API) is passed in as a section's first attempt."""
 
     parsed: SectionAnswer | None
     raw: str
     error: str | None = None
 
 
+Prefilled = Reply  # the name the Batch API path passes replies under
+
+
 @dataclass(frozen=True)
 class SectionJob:
     """One document to write section by section: a roadmap draft or a deep dive."""
 
-    language: str
+    language: Language
     prompts: PromptSet
     section_ids: tuple[str, ...]
     titles: dict[str, str]

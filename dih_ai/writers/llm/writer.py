@@ -35,9 +35,10 @@ from dih_ai.writers import (
 from dih_ai.writers.llm import checks
 from dih_ai.writers.llm.budget import CallPlan, Tally, cacheable
 from dih_ai.writers.llm.chat import chat_model, tracing
-from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
+from dih_ai.writers.llm.job import CallLimiter, Prefilled, Reply, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
+from dih_ai.writers.prompts import say
 
 MESSAGE_OVERHEAD_TOKENS = 4
 PREVIOUS_SECTION_CHARS = 600  # the summary sees this much of each other section
@@ -221,10 +222,8 @@ class LLMWriter:
         return self.fit(job, section_id, [])[0]
 
     # -- calls ---------------------------------------------------------------------------
-    def _call(
-        self, messages: list[Any], tally: Tally, section_id: str
-    ) -> tuple[SectionAnswer | None, str, str | None]:
-        """One model call (or cache hit): (parsed answer or None, raw text, parse error)."""
+    def _call(self, messages: list[Any], tally: Tally, section_id: str) -> Reply:
+        """One model call (or cache hit)."""
         key = None
         if self.cache is not None:
             key = AnswerCache.key(
@@ -239,7 +238,7 @@ class LLMWriter:
             if hit is not None:
                 with tally.lock:
                     tally.cached_calls += 1
-                return SectionAnswer.model_validate(hit["parsed"]), hit.get("raw", ""), None
+                return Reply(SectionAnswer.model_validate(hit["parsed"]), hit.get("raw", ""))
         prompt_tokens = self._tokens(messages)
         reserved = prompt_tokens + self.settings.max_output_tokens
         tally.reserve(reserved, section_id)
@@ -249,11 +248,11 @@ class LLMWriter:
             with self.limiter, tracing(self.settings):
                 out = self._structured().invoke(messages)
         except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as error:
-            usage = error.completion.usage
-            used_in = usage.prompt_tokens if usage else prompt_tokens
-            used_out = usage.completion_tokens if usage else 0
+            spent = error.completion.usage if error.completion else None
+            used_in = spent.prompt_tokens if spent else prompt_tokens
+            used_out = spent.completion_tokens if spent else 0
             tally.count(used_in, used_out, reserved=reserved)
-            return None, "", f"{type(error).__name__}: the answer was cut or filtered"
+            return Reply(None, "", f"{type(error).__name__}: the answer was cut or filtered")
         except openai.APIError as error:
             tally.release(reserved)
             raise WriterError(
@@ -276,10 +275,10 @@ class LLMWriter:
         parsed = out.get("parsed")
         raw_text = str(getattr(raw, "content", "") or "")
         if out.get("parsing_error") is not None or not isinstance(parsed, SectionAnswer):
-            return None, raw_text, str(out.get("parsing_error") or "no structured answer")
+            return Reply(None, raw_text, str(out.get("parsing_error") or "no structured answer"))
         if key is not None and self.cache is not None:
             self.cache.put(key, {"parsed": parsed.model_dump(), "raw": raw_text})
-        return parsed, raw_text, None
+        return Reply(parsed, raw_text)
 
     def _section(
         self,
@@ -301,13 +300,12 @@ class LLMWriter:
         answer: SectionAnswer | None = None
         for attempt in range(self.settings.repair_attempts + 1):
             if attempt == 0 and prefilled is not None:
-                answer, raw, error = prefilled.parsed, prefilled.raw, prefilled.error
+                reply = prefilled
             else:
-                answer, raw, error = self._call(messages, tally, section_id)
+                reply = self._call(messages, tally, section_id)
+            answer = reply.parsed
             if answer is None:
-                problems = [
-                    f"invalid answer ({error}); return the object with `markdown` and `citations`"
-                ]
+                problems = [say(job.language, "invalid_answer", error=reply.error)]
             else:
                 problems = checks.problems(
                     answer.markdown, answer.citations, sources, job.blocks, job.language
@@ -318,7 +316,7 @@ class LLMWriter:
                 break
             messages = [
                 *messages,
-                AIMessage(raw or (answer.model_dump_json() if answer else "")),
+                AIMessage(reply.raw or (answer.model_dump_json() if answer else "")),
                 HumanMessage("; ".join(problems)),
             ]
         if answer is None:
