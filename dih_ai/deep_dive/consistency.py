@@ -15,10 +15,11 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from dih_ai.deep_dive_models import PlanNote
-from dih_ai.i18n import join_words, localised, money_range, phrase
+from dih_ai.i18n import join_words, localised, money_range, phrase, t
 from dih_ai.plan import SENSOR_NOTES
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any, sentences
+from dih_ai.vocab import Language, TechnologyKey
 
 if TYPE_CHECKING:
     from dih_ai.assessment.models import Assessment
@@ -29,7 +30,7 @@ System = Literal["sensors", "erp"]
 WEEKS_PER_MONTH = 52 / 12
 DURATION_FACTOR = 2.0  # a case longer than this many times the plan needs a reason
 IN_USE_LEVEL = 3  # a DMA technology level (0-5) from which the technology is in use
-SYSTEM_TECHNOLOGY: dict[str, str] = {"sensors": "iot_iiot"}
+SYSTEM_TECHNOLOGY: dict[str, TechnologyKey] = {"sensors": "iot_iiot"}
 ERP_NOTES = [
     "erp in uso",
     "gestionale in uso",
@@ -48,22 +49,10 @@ ERP_NOTES = [
 ]
 NEGATIONS = ["nessun", "nessuna", "senza", "non", "no", "without", "not", "none"]
 ERP_ENABLER = "management-system"
-SYSTEM_WORDS = {
-    "sensors": {
-        "it": "sensori e connessioni delle macchine",
-        "en": "machine sensors and connections",
-    },
-    "erp": {"it": "gestionale (ERP)", "en": "management system (ERP)"},
-}
-SOURCE_WORDS = {
-    "draft": {"it": "dalla bozza", "en": "from the draft"},
-    "notes": {"it": "dalle note del consulente", "en": "from the consultant's notes"},
-    "assessment": {"it": "dall'assessment", "en": "from the assessment"},
-}
 
 
 # -- systems in place ------------------------------------------------------------------------
-def _tech_levels(text: str, language: str) -> dict[str, int]:
+def _tech_levels(text: str, language: Language) -> dict[str, int]:
     """Technology levels quoted in a draft's `why` ("IoT/IIoT 3/5")."""
     names = load_data("labels.yaml")["technologies"]
     out = {}
@@ -111,7 +100,7 @@ def systems_in_place(
     return found
 
 
-def item_text(item: Any, language: str, in_place: dict[str, str], used: set[str]) -> str:
+def item_text(item: Any, language: Language, in_place: dict[str, str], used: set[str]) -> str:
     """A playbook text in `language`: its `if_in_place` wording when that system is already
     there (the system is then added to `used`)."""
     if isinstance(item, dict) and "if_in_place" in item:
@@ -129,39 +118,21 @@ def variant_systems(entry: dict[str, Any]) -> set[str]:
     return {i["if_in_place"]["system"] for i in items if isinstance(i, dict) and "if_in_place" in i}
 
 
-def systems_note(used: dict[str, str], language: str) -> PlanNote | None:
+def systems_note(used: dict[str, str], language: Language) -> PlanNote | None:
     """The note naming the systems the plan uses instead of installing them."""
     if not used:
         return None
     parts = [
-        f"{SYSTEM_WORDS[s][language]} ({SOURCE_WORDS[src][language]})" for s, src in used.items()
+        f"{t('systems_in_place', s, language)} ({t('found_in', src, language)})"
+        for s, src in used.items()
     ]
-    if language == "it":
-        text = (
-            f"**Sistemi già presenti:** {'; '.join(parts)}. Il piano li usa e non ne prevede "
-            "una nuova installazione: va verificato nella prima fase che coprano il perimetro."
-        )
-    else:
-        text = (
-            f"**Systems already in place:** {'; '.join(parts)}. The plan uses them and does "
-            "not install them again: the first phase checks that they cover the scope."
-        )
+    text = phrase("dd_systems_in_place", language, systems="; ".join(parts))
     return PlanNote(kind="systems_in_place", section="resources", text=text)
 
 
-def micro_note(language: str) -> PlanNote:
+def micro_note(language: Language) -> PlanNote:
     """How a micro firm covers the plan's roles (shown when the assessment says micro)."""
-    text = (
-        "**In una micro impresa:** più ruoli sono della stessa persona. Il titolare fa da "
-        "sponsor e da referente; privacy, IT e sicurezza possono essere affidati a consulenti "
-        "esterni o al fornitore, con il DIH per metodo e verifiche. Il perimetro resta il più "
-        "piccolo utile: una macchina, una famiglia di prodotti, un'area."
-        if language == "it"
-        else "**In a micro firm:** one person holds several roles. The owner is sponsor and "
-        "lead; privacy, IT and security can be outside advisers or the supplier, with the hub "
-        "for method and reviews. The scope stays the smallest useful one: one machine, one "
-        "product family, one area."
-    )
+    text = phrase("dd_micro_firm", language)
     return PlanNote(kind="micro_firm", section="resources", text=text)
 
 
@@ -183,7 +154,7 @@ def long_cases(
 
 
 def duration_note(
-    initiative: Initiative, studies: list[CaseStudy], total_weeks: int, language: str
+    initiative: Initiative, studies: list[CaseStudy], total_weeks: int, language: Language
 ) -> PlanNote | None:
     """Why the plan is much shorter than the cited cases: it keeps its length (a pilot on a
     limited scope, the go/no-go and a first rollout) and says that the cases' months cover
@@ -195,39 +166,21 @@ def duration_note(
     unit = phrase("months_unit", language)
     joined = join_words([f"{s.duration_months} {unit} [{s.id}]" for s in cases], language)
     cost = money_range(initiative.cost_eur, language)
-    if language == "it":
-        who = "Il caso citato è durato" if len(cases) == 1 else "I casi citati sono durati"
-        text = (
-            f"**Durata rispetto ai casi citati:** {who} {joined} per l'intero progetto, "
-            f"contro le {total_weeks} settimane (circa {months} mesi) di questo piano. Il piano "
-            "resta di questa durata perché copre il pilota su un perimetro limitato, la "
-            "decisione go/no-go e una prima estensione; i mesi dei casi comprendono anche "
-            "l'estensione a tutto il perimetro e la messa a regime, da pianificare dopo il "
-            "go/no-go: possono richiedere tempi simili. "
-            + (
-                f"Il costo indicativo della bozza, {cost}, vale per questo piano e non per "
-                "l'intero progetto dei casi."
-                if cost
-                else "La bozza non indica un costo: va stimato per questo piano, non "
-                "sull'intero progetto dei casi."
-            )
-        )
-    else:
-        who = "The cited case took" if len(cases) == 1 else "The cited cases took"
-        text = (
-            f"**Duration against the cited cases:** {who} {joined} for the whole project, "
-            f"against this plan's {total_weeks} weeks (about {months} months). The plan keeps "
-            "this length because it covers a pilot on a limited scope, the go/no-go decision "
-            "and a first rollout; the cases' months also cover rolling out to the whole scope "
-            "and settling in, to plan after the go/no-go: they may take as long. "
-            + (
-                f"The draft's indicative cost, {cost}, is for this plan, not for the cases' "
-                "whole project."
-                if cost
-                else "The draft gives no cost: estimate it for this plan, not on the cases' "
-                "whole project."
-            )
-        )
+    who = phrase("dd_duration_one" if len(cases) == 1 else "dd_duration_many", language)
+    cost_words = (
+        phrase("dd_duration_cost", language, cost=cost)
+        if cost
+        else phrase("dd_duration_no_cost", language)
+    )
+    text = phrase(
+        "dd_duration",
+        language,
+        who=who,
+        joined=joined,
+        weeks=total_weeks,
+        months=months,
+        cost=cost_words,
+    )
     return PlanNote(kind="duration", section="phases", text=text, cases=[s.id for s in cases])
 
 

@@ -14,7 +14,6 @@ from dih_ai.config import Settings
 from dih_ai.corpus import corpus_hash
 from dih_ai.deep_dive.cases import MAX_CASES, choose_cases
 from dih_ai.deep_dive.consistency import (
-    SYSTEM_WORDS,
     duration_note,
     micro_note,
     systems_in_place,
@@ -27,8 +26,10 @@ from dih_ai.deep_dive_models import DeepDive, DeepDivePlan
 from dih_ai.draft import Citation, Initiative, RoadmapDraft, made_by
 from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import clean_citations
+from dih_ai.i18n import t
 from dih_ai.plan import make_plan
 from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
+from dih_ai.vocab import Language
 from dih_ai.writers import DeepDiveInput, Writer, WrittenDeepDive
 from dih_ai.writers.factory import make_writer
 
@@ -49,7 +50,9 @@ def _profile(assessment: Assessment | None, privacy: Pseudonymiser | None) -> di
     }
 
 
-def _in_language(draft: RoadmapDraft, assessment: Assessment | None, language: str) -> RoadmapDraft:
+def _in_language(
+    draft: RoadmapDraft, assessment: Assessment | None, language: Language
+) -> RoadmapDraft:
     """The draft with its initiatives planned again in `language` (citations kept)."""
     if assessment is None:
         raise InputError(
@@ -107,7 +110,7 @@ def _plan_warnings(
     if assessment is None and unknown_systems:
         warnings.append(
             "without the assessment, whether the company already has "
-            + " or ".join(SYSTEM_WORDS[s]["en"] for s in unknown_systems)
+            + " or ".join(t("systems_in_place", s, "en") for s in unknown_systems)
             + " was read from the draft's initiative only (description and why): check that "
             "the plan installs nothing the company already has"
         )
@@ -132,7 +135,7 @@ def prepare_deep_dive(
     assessment: Assessment | None = None,
     start: dt.date | None = None,
     k: int = MAX_CASES,
-    language: str | None = None,
+    language: Language | None = None,
 ) -> tuple[DeepDiveInput, list[str]]:
     """The writer's input of a deep dive (plan and numbered cases, no identity), and the
     warnings found on the way. See `deep_dive` for the arguments."""
@@ -205,7 +208,7 @@ def deep_dive(
     settings: Settings | None = None,
     start: dt.date | None = None,
     k: int = MAX_CASES,
-    language: str | None = None,
+    language: Language | None = None,
 ) -> DeepDive:
     """Expand one initiative of `draft` into an implementation plan.
 
