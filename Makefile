@@ -57,6 +57,7 @@ test-llm: venv $(LLAMA_STAMP)
 lint: venv
 	$(VENV)/bin/ruff check dih_ai tests tests_llm bench
 	$(VENV)/bin/ruff format --check dih_ai tests tests_llm bench
+	$(PY) -m mypy
 
 format: venv
 	$(VENV)/bin/ruff format dih_ai tests tests_llm bench
@@ -67,4 +68,4 @@ bench: venv
 	$(PY) bench/bench_draft.py
 
 clean:
-	rm -rf $(VENV) out dist build .pytest_cache .ruff_cache
+	rm -rf $(VENV) out dist build .pytest_cache .ruff_cache .mypy_cache

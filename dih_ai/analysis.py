@@ -15,7 +15,7 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.i18n import phrase
 from dih_ai.resources import load_data
 from dih_ai.text import mentions_any
-from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
+from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS, Language
 
 
 class Gate(BaseModel):
@@ -85,7 +85,7 @@ def _rules() -> dict[str, Any]:
     return load_data("readiness.yaml")
 
 
-def label(metric: str, language: str) -> str:
+def label(metric: str, language: Language) -> str:
     """The readable name of a metric in `language`."""
     entry = _rules()["labels"].get(metric)
     return entry[language] if entry else metric
@@ -109,9 +109,9 @@ def metrics(assessment: Assessment) -> dict[str, float]:
         levels = assessment.data_for_ai.levels
         for dim in DATA_FOR_AI_DIMENSIONS:
             out[f"data.{dim}"] = float(getattr(levels, dim))
-        scores = assessment.data_for_ai.scores or {}
-        if "overall" in scores:  # from the questionnaire: the weighted score on the 1-5 scale
-            out["data.overall"] = round(1 + scores["overall"] / 100 * 4, 1)
+        weighted = assessment.data_for_ai.scores or {}
+        if "overall" in weighted:  # from the questionnaire: the weighted score on the 1-5 scale
+            out["data.overall"] = round(1 + weighted["overall"] / 100 * 4, 1)
         else:
             out["data.overall"] = round(
                 sum(out[f"data.{d}"] for d in DATA_FOR_AI_DIMENSIONS) / len(DATA_FOR_AI_DIMENSIONS),
@@ -136,7 +136,7 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _check_text(metric: str, value: float, minimum: float, language: str) -> str:
+def _check_text(metric: str, value: float, minimum: float, language: Language) -> str:
     scale = "/5" if metric.startswith("data.") else "/100"
     name = label(metric, language)
     if language == "it":
@@ -144,7 +144,7 @@ def _check_text(metric: str, value: float, minimum: float, language: str) -> str
     return f"{name} at {_fmt(value)}{scale} (minimum required {_fmt(minimum)})"
 
 
-def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language: str) -> Gate:
+def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language: Language) -> Gate:
     checks = [c for c in spec["checks"] if c["metric"] in values]
     missing = [c for c in spec["checks"] if c["metric"] not in values]
     if missing:

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DIH_AI_BASE_URL", "OPENAI_BASE_URL")
     )
     api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("DIH_AI_API_KEY", "OPENAI_API_KEY")
+        default=None,
+        validation_alias=AliasChoices("DIH_AI_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"),
     )
     azure_endpoint: str | None = Field(
         default=None,

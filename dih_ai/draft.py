@@ -80,7 +80,7 @@ def made_by(
     backend: str,
     model: str | None,
     prompt_version: str,
-    language: str,
+    language: Language,
     corpus_hash: str | None,
     *,
     as_of: dt.date | None = None,

@@ -76,7 +76,8 @@ class E5Embeddings(BaseModel, Embeddings):
         engine = self._engine()
         with _LOCK:
             vector = engine.query(text)
-        return vector.reshape(-1).astype(float).tolist()
+        embedding: list[float] = vector.reshape(-1).astype(float).tolist()
+        return embedding
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Embed several search queries in one engine call."""
@@ -85,4 +86,5 @@ class E5Embeddings(BaseModel, Embeddings):
         engine = self._engine()
         with _LOCK:
             vectors = engine.query(list(texts))
-        return vectors.reshape(len(texts), -1).astype(float).tolist()
+        embeddings: list[list[float]] = vectors.reshape(len(texts), -1).astype(float).tolist()
+        return embeddings

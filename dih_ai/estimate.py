@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dih_ai.config import Settings, current
+from dih_ai.vocab import Language
 
 if TYPE_CHECKING:
     from dih_ai.assessment.models import Assessment
@@ -108,7 +109,7 @@ def estimate_deep_dive(
     assessment: Assessment | None = None,
     start: dt.date | None = None,
     k: int = 3,
-    language: str | None = None,
+    language: Language | None = None,
 ) -> Estimate:
     """The calls `deep_dive` would make with these settings (same arguments); nothing is
     sent."""

@@ -15,6 +15,7 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.i18n import localised, phrase
 from dih_ai.knowledge import as_date
 from dih_ai.resources import load_data
+from dih_ai.vocab import Language
 
 MAX_PER_INITIATIVE = 2
 CLOSING_SOON_DAYS = 60
@@ -80,7 +81,7 @@ def eligible(entry: dict[str, Any], assessment: Assessment) -> bool:
     return not sectors or company.sector in sectors
 
 
-def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: str) -> FundingEntry:
+def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: Language) -> FundingEntry:
     closes = as_date(raw.get("closes"))
     note = None
     if status == "closed":

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dih_ai.vocab import Language
+
 if TYPE_CHECKING:
     from dih_ai.draft import Initiative, Section
 
@@ -19,7 +21,7 @@ _SPACED_CITATION = re.compile(r"[ \t]*" + CASE_CITATION.pattern)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 SMALL_COUNT = 10  # figures up to this (counts: 3 phases, 5 cases) are not checked
-_WORDS = {
+_WORDS: dict[Language, set[str]] = {
     "it": set(
         "il lo la gli le di del della dei delle che per con una uno sono nel nella è "
         "anche più come dal alla alle sul questo questa azienda".split()
@@ -97,7 +99,7 @@ def unsupported_figures(
     ]
 
 
-def language_of(text: str) -> str | None:
+def language_of(text: str) -> Language | None:
     """'it' or 'en' by function-word counts; None when the text is too short to tell."""
     plain = unicodedata.normalize("NFKC", text.lower())
     words = re.findall(r"[a-zàèéìòù]+", plain)

@@ -26,9 +26,10 @@ class AnswerCache:
         """The cached answer, or None."""
         path = self.folder / key[:2] / f"{key}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            answer = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return answer if isinstance(answer, dict) else None
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         """Store an answer atomically (a killed run never leaves a half-written file)."""

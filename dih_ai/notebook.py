@@ -10,7 +10,13 @@ from dih_ai.analysis import label
 from dih_ai.grounding import language_of
 from dih_ai.i18n import words
 from dih_ai.resources import load_data
-from dih_ai.vocab import CYBER_FUNCTIONS, DATA_FOR_AI_DIMENSIONS, DMA_DIMENSIONS
+from dih_ai.vocab import (
+    CYBER_FUNCTIONS,
+    DATA_FOR_AI_DIMENSIONS,
+    DMA_DIMENSIONS,
+    LANGUAGES,
+    Language,
+)
 
 if TYPE_CHECKING:
     from dih_ai.analysis import Readiness
@@ -21,17 +27,17 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "/").replace("\n", " ")
 
 
-def readiness_language(readiness: Readiness) -> str:
+def readiness_language(readiness: Readiness) -> Language:
     """The language the analysis was written in: that of its level's label."""
     for level in load_data("readiness.yaml")["ai_readiness"]["levels"]:
-        for language in ("it", "en"):
+        for language in LANGUAGES:
             if level[language] == readiness.level_label:
                 return language
     text = " ".join([readiness.level_label or "", *(g.reason for g in readiness.gates)])
     return language_of(text) or "en"
 
 
-def readiness_markdown(readiness: Readiness, language: str | None = None) -> str:
+def readiness_markdown(readiness: Readiness, language: Language | None = None) -> str:
     """The analysis as Markdown: index and level, DMA scores, the gates and their reasons."""
     language = language or readiness_language(readiness)
     w = words("notebook_words", language)
@@ -69,7 +75,9 @@ def readiness_html(readiness: Readiness) -> str:
     return f"<div>{radar}{markdown_html(readiness_markdown(readiness, language))}</div>"
 
 
-def _scores(title: str, prefix: str, keys: tuple[str, ...], values: object, language: str) -> str:
+def _scores(
+    title: str, prefix: str, keys: tuple[str, ...], values: object, language: Language
+) -> str:
     """One line: a title, then each key's readable name and value."""
     items = (f"{label(prefix + '.' + k, language)} {getattr(values, k):g}" for k in keys)
     return f"{title}: " + ", ".join(items)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from dih_ai.draft import Citation, GeneratedBy, RoadmapDraft, Section
 from dih_ai.i18n import words
+from dih_ai.vocab import Language
 
 if TYPE_CHECKING:
     from dih_ai.deep_dive import DeepDive
@@ -20,7 +21,7 @@ def to_json(document: RoadmapDraft | DeepDive) -> str:
 
 def _body(
     title: str,
-    language: str,
+    language: Language,
     by: GeneratedBy,
     sections: list[Section],
     citations: list[Citation],

@@ -47,17 +47,19 @@ def data_path(name: str) -> Path:
     return DATA_DIR / name
 
 
-def load_data(name: str) -> Any:
+def load_data(name: str) -> dict[str, Any]:
     """Load a YAML data file (thresholds, catalogues, dated facts); see `data_path`."""
     path = data_path(name)
     stat = path.stat()
-    return _load_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+    data = _load_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top of the data file")
+    return data
 
 
 def labels() -> dict[str, Any]:
     """The reader-facing words of `data/labels.yaml` (sections, sectors, phrases...)."""
-    words: dict[str, Any] = load_data("labels.yaml")
-    return words
+    return load_data("labels.yaml")
 
 
 @functools.cache

@@ -21,6 +21,7 @@ Sector = Literal[
 ]
 SizeBand = Literal["micro", "small", "medium", "large"]
 Language = Literal["it", "en"]
+LANGUAGES: tuple[Language, ...] = ("it", "en")
 Stage = Literal["T0", "T1", "T2"]
 
 DMA_DIMENSIONS: tuple[str, ...] = (

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from dih_ai.assessment.models import Assessment
 from dih_ai.assessment.scoring import (
@@ -97,7 +98,7 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def _describe(error: dict[str, Any], path: str) -> str:
+def _describe(error: ErrorDetails, path: str) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -246,9 +247,9 @@ def _parse_yaml(text: str, source: str) -> Any:
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader without aliases: an assessment never needs them, and they can explode."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 

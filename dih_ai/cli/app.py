@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -27,7 +26,7 @@ class Commands(TyperGroup):
     """The command group: whatever command runs under it (subgroups included), a library
     error it raises ends it with its exit status."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context: typer vendors click in recent versions
         try:
             return super().invoke(ctx)
         except DihAiError as error:

@@ -20,6 +20,7 @@ from dih_ai.cli.options import (
     OutFileOpt,
     WriterChoice,
     grouped,
+    language_code,
 )
 from dih_ai.cli.output import branding, check_out, emit
 from dih_ai.errors import InputError, Problem
@@ -98,13 +99,28 @@ def deep_dive_command(
         typer.echo(Estimate().text())  # no index needed to say so
         return
     workspace = store.open()
-    how = {
-        "assessment": assessment,
-        "start": begin,
-        "k": k,
-        "language": lang.value if lang else None,
-    }
+    language = language_code(lang)
     if dry_run:
-        typer.echo(estimate_deep_dive(draft, initiative_id, workspace, settings, **how).text())
+        estimate = estimate_deep_dive(
+            draft,
+            initiative_id,
+            workspace,
+            settings,
+            assessment=assessment,
+            start=begin,
+            k=k,
+            language=language,
+        )
+        typer.echo(estimate.text())
         return
-    emit(deep_dive(draft, initiative_id, workspace, settings=settings, **how), fmt, out, brand)
+    dive = deep_dive(
+        draft,
+        initiative_id,
+        workspace,
+        settings=settings,
+        assessment=assessment,
+        start=begin,
+        k=k,
+        language=language,
+    )
+    emit(dive, fmt, out, brand)

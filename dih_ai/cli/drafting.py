@@ -24,9 +24,11 @@ from dih_ai.cli.options import (
     WriterChoice,
     day,
     grouped,
+    language_code,
 )
 from dih_ai.cli.output import branding, check_out, emit
 from dih_ai.cli.progress import progress
+from dih_ai.vocab import Language
 
 if TYPE_CHECKING:
     from dih_ai.batch import BatchSummary, CompanyResult
@@ -117,7 +119,7 @@ def draft(
     brand = branding(branding_file)
     assessment = load_assessment(path)
     if lang is not None:
-        assessment = assessment.model_copy(update={"language": lang.value})
+        assessment = assessment.model_copy(update={"language": language_code(lang)})
     before = load_assessment(baseline) if baseline else None
     on = drafting_date(day(as_of))
     check_dates(assessment, on, str(path))
@@ -162,7 +164,7 @@ def batch(
     settings = choice.settings()
     workspace = store.open()
     kinds = ("json", *(f.value for f in formats or [DraftFormat.md]))
-    language = lang.value if lang else None
+    language = language_code(lang)
     if batch_api:
         _batch_api(paths, workspace, out, settings, kinds, language, k, as_of=day(as_of))
         return
@@ -215,7 +217,7 @@ def _batch_api(
     out: Path,
     settings: Settings,
     formats: tuple[str, ...],
-    language: str | None,
+    language: Language | None,
     k: int,
     *,
     as_of: dt.date | None,

@@ -25,6 +25,7 @@ from dih_ai.cli.progress import progress
 if TYPE_CHECKING:
     from dih_ai.config import Settings
     from dih_ai.pipeline import Workspace
+    from dih_ai.vocab import Language as LanguageCode
 
 
 class DraftFormat(StrEnum):
@@ -44,6 +45,11 @@ class Backend(StrEnum):
 class Language(StrEnum):
     it = "it"
     en = "en"
+
+
+def language_code(choice: Language | None) -> LanguageCode | None:
+    """The library's language code of a `--lang` choice (None: not given)."""
+    return None if choice is None else ("it" if choice is Language.it else "en")
 
 
 class ListFormat(StrEnum):

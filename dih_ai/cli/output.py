@@ -66,7 +66,11 @@ def emit(
     if fmt in (DraftFormat.docx, DraftFormat.pdf, DraftFormat.html):
         from dih_ai.documents import to_docx, to_html, to_pdf
 
-        render = {"docx": to_docx, "pdf": to_pdf, "html": to_html}[fmt.value]
-        write(render(document, brand), out)
+        if fmt is DraftFormat.docx:
+            write(to_docx(document, brand), out)
+        elif fmt is DraftFormat.pdf:
+            write(to_pdf(document, brand), out)
+        else:
+            write(to_html(document, brand), out)
         return
     write(to_json(document) if fmt is DraftFormat.json else to_markdown(document), out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -87,7 +88,7 @@ def portfolio(
         expected = "no draft found; expected draft JSON files (dih-ai batch)"
         raise InputError([Problem(where, "", expected)])
     suffix = "-internal" if internal else ""
-    outputs = {
+    outputs: dict[PortfolioFormat, tuple[str, Callable[[], str | bytes]]] = {
         PortfolioFormat.html: (f"portfolio{suffix}.html", lambda: report.to_html(internal)),
         PortfolioFormat.md: (f"portfolio{suffix}.md", lambda: report.to_markdown(internal)),
         PortfolioFormat.xlsx: (f"portfolio{suffix}.xlsx", lambda: report.to_xlsx(internal)),

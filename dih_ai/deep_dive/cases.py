@@ -10,6 +10,7 @@ from dih_ai.draft import Initiative, RoadmapDraft
 from dih_ai.i18n import localised
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, rank_cases
+from dih_ai.vocab import Language
 from dih_ai.writers import Source
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 MAX_CASES = 3
 
 
-def _query(initiative: Initiative, language: str) -> str:
+def _query(initiative: Initiative, language: Language) -> str:
     if initiative.use_case:
         spec = load_data("use_cases.yaml")["use_cases"][initiative.use_case]
         return localised(spec["query"], "it")  # the corpus is Italian

@@ -27,6 +27,7 @@ from dih_ai.funding import status_on
 from dih_ai.i18n import localised
 from dih_ai.knowledge import as_date
 from dih_ai.resources import load_data
+from dih_ai.vocab import Language
 
 GENERIC_BASELINE = {  # for a KPI added to the draft by hand: the playbook has no method for it
     "it": "Misurare il valore attuale sugli ultimi 6-12 mesi dai sistemi aziendali, con la "
@@ -39,6 +40,7 @@ GENERIC_BASELINE = {  # for a KPI added to the draft by hand: the playbook has n
 def playbook_for(initiative: Initiative) -> tuple[str, dict[str, Any]]:
     """The playbook key and entry of `data/deep_dive.yaml` for an initiative."""
     playbooks = load_data("deep_dive.yaml")
+    key: str
     if initiative.use_case:
         key = initiative.use_case
         entry = playbooks["use_cases"].get(key)
@@ -66,7 +68,7 @@ def _results(studies: list[CaseStudy]) -> list[CaseResult]:
     ]
 
 
-def _funding(initiative: Initiative, start: dt.date, language: str) -> list[FundingOption]:
+def _funding(initiative: Initiative, start: dt.date, language: Language) -> list[FundingOption]:
     entries = {f["id"]: f for f in load_data("funding.yaml")["funding"]}
     out = []
     for fid in initiative.funding:
@@ -88,7 +90,7 @@ def _funding(initiative: Initiative, start: dt.date, language: str) -> list[Fund
 
 
 def _phases(
-    entry: dict[str, Any], language: str, text: Callable[[Any], str]
+    entry: dict[str, Any], language: Language, text: Callable[[Any], str]
 ) -> tuple[list[Phase], int]:
     """The playbook's phases one after the other from week 0, and the total weeks."""
     phases: list[Phase] = []
@@ -109,7 +111,7 @@ def _phases(
     return phases, week
 
 
-def _roles(phases: list[Phase], language: str) -> list[Role]:
+def _roles(phases: list[Phase], language: Language) -> list[Role]:
     """The roles of the phases, in order of first appearance, with the phases of each."""
     roles_spec = load_data("deep_dive.yaml")["roles"]
     role_ids = list(dict.fromkeys(r for p in phases for r in p.roles))
@@ -136,7 +138,7 @@ def _milestones(phases: list[Phase], start: dt.date | None) -> list[Milestone]:
     ]
 
 
-def _kpis(initiative: Initiative, entry: dict[str, Any], language: str) -> list[KPIPlan]:
+def _kpis(initiative: Initiative, entry: dict[str, Any], language: Language) -> list[KPIPlan]:
     """The initiative's KPIs with the playbook's baseline methods, in order."""
     baselines = [localised(b, language) for b in entry["kpi_baselines"]]
     return [
@@ -149,7 +151,7 @@ def _kpis(initiative: Initiative, entry: dict[str, Any], language: str) -> list[
     ]
 
 
-def _ai_act(initiative: Initiative, language: str) -> AIActNote | None:
+def _ai_act(initiative: Initiative, language: Language) -> AIActNote | None:
     if not initiative.use_case:
         return None
     spec = load_data("use_cases.yaml")["use_cases"][initiative.use_case]["ai_act"]
@@ -161,7 +163,7 @@ def _ai_act(initiative: Initiative, language: str) -> AIActNote | None:
     )
 
 
-def _risks(entry: dict[str, Any], language: str) -> list[Risk]:
+def _risks(entry: dict[str, Any], language: Language) -> list[Risk]:
     return [
         Risk(
             level=r["level"],

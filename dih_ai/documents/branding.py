@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from dih_ai.config import current
 from dih_ai.errors import InputError, Problem
@@ -125,7 +126,7 @@ def _looks_like(content: bytes, suffix: str) -> bool:
     return b"<svg" in content[:4096]
 
 
-def _expected(error: dict) -> str:
+def _expected(error: ErrorDetails) -> str:
     if error["type"] == "string_pattern_mismatch":
         return f"{error.get('input')!r} is not a colour; expected #rrggbb"
     if error["type"] == "extra_forbidden":

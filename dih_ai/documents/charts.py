@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dih_ai.errors import ConfigError
 from dih_ai.resources import load_data
+from dih_ai.vocab import Language
 
 if TYPE_CHECKING:
     from dih_ai.analysis import Gate
@@ -27,7 +28,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def radar_svg(
-    scores: dict[str, float], language: str, size: int = 300, color: str = PRIMARY
+    scores: dict[str, float], language: Language, size: int = 300, color: str = PRIMARY
 ) -> str:
     """An SVG radar chart of the six DMA dimensions (0-100), labels outside the chart."""
     labels = load_data("readiness.yaml")["labels"]
@@ -106,7 +107,7 @@ def gates_svg(gates: list[Gate], passed: str, failed: str, width: int = 720) -> 
 def gantt_svg(
     phases: list[Phase],
     milestones: list[Milestone],
-    language: str,
+    language: Language,
     color: str = PRIMARY,
     accent: str = ACCENT,
 ) -> str:

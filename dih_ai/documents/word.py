@@ -21,6 +21,7 @@ from dih_ai.documents.common import (
     title,
 )
 from dih_ai.draft import Citation, RoadmapDraft
+from dih_ai.vocab import Language
 
 if TYPE_CHECKING:
     from dih_ai.deep_dive import DeepDive
@@ -99,7 +100,7 @@ def column_widths(rows: list[list[str]], total_cm: float = TEXT_WIDTH_CM) -> lis
     columns = max(len(r) for r in rows)
     cells = [[(r[i] if i < len(r) else "") for r in rows] for i in range(columns)]
     wanted = [max(3, min(60, max(len(c) for c in col))) for col in cells]
-    least = [
+    least: list[float] = [
         max(3, min(20, max((len(w) for c in col for w in c.split()), default=3))) for col in cells
     ]
     room = (total_cm - CELL_PADDING_CM * columns) * CHARS_PER_CM  # characters on one line
@@ -185,7 +186,7 @@ def _markdown_docx(document: Any, markdown: str, brand: Branding) -> None:
 
 
 # -- the document ----------------------------------------------------------------------------
-def _setup(brand: Branding, language: str) -> Any:
+def _setup(brand: Branding, language: Language) -> Any:
     """An A4 document in the hub's colours, its logo and name in the header, its footer and
     the page numbers at the foot of every page."""
     from docx import Document

@@ -193,7 +193,7 @@ def _grounding(draft: RoadmapDraft, workspace: Workspace) -> tuple[float, float,
 
 def _rouge_l(draft: RoadmapDraft, reference: Reference) -> float:
     # rouge-score ships no type information (no stubs package either)
-    from rouge_score import rouge_scorer  # type: ignore[import-untyped, unused-ignore]
+    from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rougeL"])
     ref = {s.id: s.markdown for s in reference.sections}

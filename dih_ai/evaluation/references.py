@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 
 from dih_ai.draft import Initiative, Section
 from dih_ai.errors import InputError, Problem
+from dih_ai.vocab import Language
 
 
 class Reference(BaseModel):
     """A reference roadmap: the parts of the draft format the metrics compare."""
 
     company_id: str
-    language: str
+    language: Language
     sections: list[Section]
     initiatives: list[Initiative]
     citations: list[dict[str, Any]] = Field(default_factory=list)

@@ -76,7 +76,7 @@ def ndcg_at(ranked: list[str], grades: dict[str, int], k: int) -> float:
     """Normalised discounted cumulative gain with graded gains 2^grade - 1."""
 
     def dcg(gains: list[int]) -> float:
-        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
+        return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k])))
 
     ideal = dcg(sorted(grades.values(), reverse=True))
     return dcg([grades.get(case, 0) for case in ranked]) / ideal if ideal else 0.0

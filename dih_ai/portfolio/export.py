@@ -125,8 +125,8 @@ def to_xlsx(portfolio: Portfolio, internal: bool = False) -> bytes:
     """An XLSX workbook: the companies (one row each) and the report's figures, one sheet
     each, as the report shows them (suppressed unless `internal`)."""
     # openpyxl ships no type information (types-openpyxl is not a dependency)
-    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-    from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF3F8")

@@ -154,13 +154,13 @@ def touches_staff(initiative: dict[str, Any]) -> bool:
     """Whether the worker-monitoring conditions apply: the initiative says so, else its
     catalogue use case is marked `touches_staff` (or its AI Act condition names workers)."""
     if isinstance(initiative.get("touches_staff"), bool):
-        return initiative["touches_staff"]
+        return bool(initiative["touches_staff"])
     use_case = initiative.get("use_case")
     if not use_case:
         return False
     spec = data_file("use_cases.yaml").get("use_cases", {}).get(use_case) or {}
     if isinstance(spec.get("touches_staff"), bool):
-        return spec["touches_staff"]
+        return bool(spec["touches_staff"])
     raised = english((spec.get("ai_act") or {}).get("raised_when"), "")
     return "worker" in raised.lower()
 

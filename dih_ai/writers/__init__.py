@@ -20,6 +20,7 @@ from dih_ai.deep_dive_models import DeepDivePlan
 from dih_ai.draft import Initiative, Section, Usage
 from dih_ai.plan import Plan
 from dih_ai.retrieval import RetrievedCase
+from dih_ai.vocab import Language
 
 
 class Source(BaseModel):
@@ -38,7 +39,7 @@ class WriterInput(BaseModel):
     subsector: str | None
     size_band: str
     employees: int | None
-    language: str
+    language: Language
     plan: Plan
     sources: list[Source]
     technologies: dict[str, int] = Field(default_factory=dict)

@@ -10,6 +10,7 @@ from dih_ai.corpus import split_sections
 from dih_ai.deep_dive_models import DeepDivePlan, relevant_results
 from dih_ai.i18n import money_range, t
 from dih_ai.resources import labels
+from dih_ai.vocab import Language
 from dih_ai.writers import DeepDiveInput
 from dih_ai.writers.wording import inert, inline, quote, result_text, sentence, source_view
 
@@ -25,7 +26,7 @@ def _sources(data: DeepDiveInput) -> list[dict[str, Any]]:
     return sources
 
 
-def _initiative(plan: DeepDivePlan, language: str) -> dict[str, Any]:
+def _initiative(plan: DeepDivePlan, language: Language) -> dict[str, Any]:
     """The initiative in reader words, its dates and AI Act class."""
     i = plan.initiative
     end = plan.start + dt.timedelta(weeks=plan.total_weeks) if plan.start else None
@@ -54,7 +55,7 @@ def _initiative(plan: DeepDivePlan, language: str) -> dict[str, Any]:
     }
 
 
-def _work(plan: DeepDivePlan, language: str) -> dict[str, Any]:
+def _work(plan: DeepDivePlan, language: Language) -> dict[str, Any]:
     """Phases, milestones, roles, data, infrastructure, risks and KPIs."""
     roles = {r.id: r.title for r in plan.roles}
     return {

@@ -10,6 +10,7 @@ from dih_ai.analysis import label
 from dih_ai.draft import Initiative
 from dih_ai.i18n import date, money_range, number, t
 from dih_ai.resources import labels, load_data
+from dih_ai.vocab import Language
 from dih_ai.writers import WriterInput, cited_initiatives, sources_by_use_case
 from dih_ai.writers.wording import (
     band_label,
@@ -57,7 +58,7 @@ def _funding_view(data: WriterInput, initiatives: list[Initiative]) -> dict[str,
     by_id = {f.id: f for f in plan.funding}
     rows = []
     for i in initiatives:
-        measures = [by_id[f] for f in i.funding if f in by_id]
+        used_measures = [by_id[f] for f in i.funding if f in by_id]
         estimate = i.funding_estimate_eur
         net = (
             (i.cost_eur[0] - estimate[0], i.cost_eur[1] - estimate[1])
@@ -68,8 +69,8 @@ def _funding_view(data: WriterInput, initiatives: list[Initiative]) -> dict[str,
             {
                 "title": i.title,
                 "horizon": t("horizon_short", i.horizon, language),
-                "measures": [m.name for m in measures],
-                "intensity": [m.intensity for m in measures],
+                "measures": [m.name for m in used_measures],
+                "intensity": [m.intensity for m in used_measures],
                 "cost": money_range(i.cost_eur, language),
                 "estimate": money_range(estimate, language) if estimate and estimate[1] else "-",
                 "net": money_range(net, language),
@@ -150,7 +151,9 @@ def _use_case_views(data: WriterInput, initiatives: list[Initiative]) -> list[di
     return use_cases
 
 
-def _initiative_view(i: Initiative, initiatives: list[Initiative], language: str) -> dict[str, Any]:
+def _initiative_view(
+    i: Initiative, initiatives: list[Initiative], language: Language
+) -> dict[str, Any]:
     """One initiative as the templates show it, with the use cases it unlocks."""
     unlocks = [
         u.title

@@ -19,7 +19,7 @@ from dih_ai.draft import Section
 from dih_ai.grounding import CASE_CITATION
 from dih_ai.i18n import t
 from dih_ai.resources import template_folders
-from dih_ai.vocab import SECTION_IDS
+from dih_ai.vocab import SECTION_IDS, Language
 from dih_ai.writers import DeepDiveInput, WriterInput, WrittenDeepDive, WrittenDraft
 from dih_ai.writers.deep_dive_context import deep_dive_context
 from dih_ai.writers.draft_context import build_context
@@ -89,7 +89,7 @@ class OfflineWriter:
     def _render(
         self,
         context: dict[str, Any],
-        language: str,
+        language: Language,
         section_id: str,
         template: str | None = None,
         group: str = "sections",

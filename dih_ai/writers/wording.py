@@ -7,10 +7,11 @@ from typing import Any
 
 from dih_ai.i18n import number, phrase, t
 from dih_ai.resources import labels, load_data
+from dih_ai.vocab import Language
 from dih_ai.writers import Source
 
 
-def result_text(result: Any, language: str) -> str:
+def result_text(result: Any, language: Language) -> str:
     """A case result in words: its KPI, from the baseline (when known) to the value."""
     unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
     kpi = result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi
@@ -59,7 +60,7 @@ def lower_first(text: str) -> str:
     return text
 
 
-def sector_words(sector: str, subsector: str | None, language: str) -> str:
+def sector_words(sector: str, subsector: str | None, language: Language) -> str:
     """The subsector's label, or the sector's when the subsector slug has none (a free slug
     is not shown: it would put English words in an Italian draft)."""
     if subsector and subsector in labels().get("subsectors", {}):
@@ -67,7 +68,7 @@ def sector_words(sector: str, subsector: str | None, language: str) -> str:
     return t("sectors", sector, language)
 
 
-def band_label(band: str | None, language: str) -> str:
+def band_label(band: str | None, language: Language) -> str:
     """The reader's name of a DMA band of `data/readiness.yaml`."""
     for entry in load_data("readiness.yaml")["dma_bands"]:
         if entry["id"] == band:
@@ -75,14 +76,14 @@ def band_label(band: str | None, language: str) -> str:
     return band or ""
 
 
-def source_view(source: Source, language: str) -> dict[str, Any]:
+def source_view(source: Source, language: Language) -> dict[str, Any]:
     """A numbered source as the templates show it: title, profile, reason, results."""
     study = source.study
     place = study.province or study.region or ""
     size = t("size_bands", study.size_band, language)
     profile = f"{size.capitalize()}, {sector_words(study.sector, study.subsector, language)}"
     profile += f" ({place})" if place else ""
-    title = study.title_in(language) if hasattr(study, "title_in") else study.title
+    title = study.title_in(language)
     return {
         "id": study.id,
         "title": inert(title),
@@ -95,8 +96,8 @@ def source_view(source: Source, language: str) -> dict[str, Any]:
     }
 
 
-def case_ref(source: Source, language: str) -> dict[str, str]:
+def case_ref(source: Source, language: Language) -> dict[str, str]:
     """A source's id and title, to cite it."""
     study = source.study
-    title = study.title_in(language) if hasattr(study, "title_in") else study.title
+    title = study.title_in(language)
     return {"id": study.id, "title": inert(title)}

@@ -57,7 +57,13 @@ class Tally:
             self.reserved += tokens
 
     def count(
-        self, prompt: int, completion: int, cached: int = 0, *, reserved: int = 0, batch=False
+        self,
+        prompt: int,
+        completion: int,
+        cached: int = 0,
+        *,
+        reserved: int = 0,
+        batch: bool = False,
     ) -> None:
         with self.lock:
             self.reserved -= reserved

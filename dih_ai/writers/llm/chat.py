@@ -7,6 +7,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import SecretStr
+
 from dih_ai.config import Settings
 from dih_ai.errors import ConfigError
 
@@ -35,13 +37,13 @@ def chat_model(settings: Settings) -> Any:
     }
     if settings.seed is not None:
         common["seed"] = settings.seed
-    key = settings.api_key.get_secret_value() if settings.api_key else None
+    key = settings.api_key
     if settings.azure_endpoint:
         from langchain_openai import AzureChatOpenAI
 
         if not key:
             raise ConfigError(
-                "Azure OpenAI needs an API key (AZURE_OPENAI_API_KEY or DIH_AI_API_KEY)"
+                "Azure OpenAI needs an API key (DIH_AI_API_KEY or AZURE_OPENAI_API_KEY)"
             )
         return AzureChatOpenAI(
             azure_endpoint=settings.azure_endpoint,
@@ -61,5 +63,8 @@ def chat_model(settings: Settings) -> Any:
         # many OpenAI-compatible servers (llama.cpp, older vLLM) only read `max_tokens`
         common["extra_body"] = {"max_tokens": settings.max_output_tokens}
     return ChatOpenAI(
-        model=settings.model, base_url=settings.base_url, api_key=key or "not-needed", **common
+        model=settings.model,
+        base_url=settings.base_url,
+        api_key=key or SecretStr("not-needed"),
+        **common,
     )
