@@ -281,6 +281,20 @@ def test_micro_firm_in_basic_band_gets_foundations_and_one_pilot() -> None:
     assert micro.budget[-1].cost[1] < medium.budget[-1].cost[1], total
 
 
+def test_a_use_case_on_order_data_waits_for_the_management_system() -> None:
+    micro = plan_of(
+        goals=["preventivi più rapidi"],
+        notes="Ordini su carta e fogli Excel.",
+        size="micro",
+        employees=6,
+        scores=15,
+        ready=False,
+    )
+    system = next(i for i in micro.initiatives if i.id == "management-system")
+    quoting = next(i for i in micro.initiatives if i.use_case == "quoting")
+    assert system.title in quoting.prerequisites
+
+
 def test_funding_is_open_on_as_of_eligible_and_at_most_two() -> None:
     plan = plan_of(goals=["ridurre i fermi macchina", "qualità"], province="MN")
     offered = {f.id: f for f in plan.funding}

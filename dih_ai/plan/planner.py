@@ -67,6 +67,7 @@ def make_plan(
     limit = 1 if basic else MAX_USE_CASES
     chosen, note_uses = choose_use_cases(assessment, readiness, limit)
     machine_data = next((e for e in enablers if e.id == "machine-data"), None)
+    management = next((e for e in enablers if e.id == "management-system"), None)
     use_cases = use_case_initiatives(
         assessment,
         chosen,
@@ -74,6 +75,7 @@ def make_plan(
         basic,
         offered,
         machine_data,
+        management,
         mature_band=readiness.dma_band in MATURE_BANDS,
     )
     initiatives = sorted(
