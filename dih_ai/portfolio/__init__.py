@@ -5,7 +5,8 @@
     report                                           # shows itself in Jupyter (shareable HTML)
     report.to_html(); report.to_markdown(); report.to_xlsx(); report.to_csv()
 
-`load.py` finds drafts and assessments, `aggregate.py` computes the figures, `cells.py`
+`load.py` finds drafts and assessments, `aggregate.py` builds the figures (from
+`overview.py`, `maturity.py`, `ai_use.py`, `money.py` and `impact.py`), `cells.py`
 suppresses small cells, `charts.py` draws them, `render.py` writes Markdown and HTML and
 `export.py` the per-company CSV/XLSX. docs/portfolio.md describes every figure.
 """
