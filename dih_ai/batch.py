@@ -15,12 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from dih_ai.assessment.load import LoadedAssessment, load_assessments
+from dih_ai.assessment.models import Assessment
 from dih_ai.draft import RoadmapDraft, Usage
 from dih_ai.errors import ArgumentError, InputError, Problem
 from dih_ai.knowledge import drafting_date
@@ -31,6 +33,7 @@ from dih_ai.writers import Writer
 
 BATCH_FORMATS = ("json", "md", "html", "docx", "pdf")
 Status = Literal["drafted", "already_drafted", "invalid_input", "failed"]
+BaselineFor = Callable[[Assessment], Assessment | None]  # a company's earlier assessment
 
 
 class CompanyResult(BaseModel):
@@ -91,7 +94,12 @@ def _render(draft: RoadmapDraft, fmt: str) -> str | bytes:
         return to_markdown(draft)
     from dih_ai.documents import to_docx, to_html, to_pdf
 
-    return {"html": to_html, "docx": to_docx, "pdf": to_pdf}[fmt](draft)
+    renderers: dict[str, Callable[[RoadmapDraft], str | bytes]] = {
+        "html": to_html,
+        "docx": to_docx,
+        "pdf": to_pdf,
+    }
+    return renderers[fmt](draft)
 
 
 def _already_drafted(path: Path, company_id: str) -> bool:
@@ -122,6 +130,117 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return formats
 
 
+class ResultLog:
+    """The companies' results as they come, each appended to `<out>/batch-status.jsonl`
+    and passed to `on_result` (safe from several threads)."""
+
+    def __init__(self, out: Path, on_result: Callable[[CompanyResult], None] | None) -> None:
+        self.results: list[CompanyResult] = []
+        self.path = out / "batch-status.jsonl"
+        self.on_result = on_result
+        self._lock = threading.Lock()
+
+    def record(self, result: CompanyResult) -> None:
+        """Keep `result`, log it, and pass it on."""
+        with self._lock:
+            self.results.append(result)
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(result.model_dump_json() + "\n")
+        if self.on_result:
+            self.on_result(result)
+
+
+def write_outputs(out: Path, stem: str, draft: RoadmapDraft, formats: tuple[str, ...]) -> list[str]:
+    """Write `draft` as `<out>/<stem>.<format>`, the JSON always and last (its presence marks
+    the company done); the paths written, the JSON first."""
+    outputs = []
+    for fmt in (f for f in BATCH_FORMATS if f in formats and f != "json"):
+        _write_atomic(out / f"{stem}.{fmt}", _render(draft, fmt))
+        outputs.append(str(out / f"{stem}.{fmt}"))
+    json_path = out / f"{stem}.json"
+    _write_atomic(json_path, to_json(draft))  # last: its presence means "done"
+    return [str(json_path), *outputs]
+
+
+def write_summary(out: Path, summary: BatchSummary) -> None:
+    """Save `summary`, with its usage added up, as `<out>/batch-summary.json`."""
+    _write_atomic(
+        out / "batch-summary.json",
+        json.dumps(
+            {**summary.model_dump(mode="json"), "usage": summary.usage.model_dump()}, indent=2
+        ),
+    )
+
+
+def failed_result(source: str, company_id: str, error: Exception, began: float) -> CompanyResult:
+    """A company whose draft raised `error` (one company's failure never stops the batch)."""
+    return CompanyResult(
+        source=source,
+        company_id=company_id,
+        status="failed",
+        message=f"{type(error).__name__}: {error}",
+        seconds=round(time.perf_counter() - began, 3),
+    )
+
+
+@dataclass(frozen=True)
+class _Drafting:
+    """What `run_batch` drafts each company with."""
+
+    workspace: Workspace
+    out: Path
+    writer: Writer
+    formats: tuple[str, ...]
+    k: int
+    language: str | None
+    as_of: dt.date
+    baseline_for: BaselineFor
+
+    def company(self, item: LoadedAssessment) -> CompanyResult:
+        """Draft one company, unless its draft is there or its dates are wrong."""
+        assessment = item.assessment
+        if self.language:
+            assessment = assessment.model_copy(update={"language": self.language})
+        stem = output_stem(item)
+        json_path = self.out / f"{stem}.json"
+        if _already_drafted(json_path, assessment.company.id):
+            return CompanyResult(
+                source=item.source,
+                company_id=assessment.company.id,
+                status="already_drafted",
+                outputs=[str(json_path)],
+            )
+        began = time.perf_counter()
+        try:
+            check_dates(assessment, self.as_of, item.source)
+        except InputError as error:
+            return CompanyResult(
+                source=item.source,
+                company_id=assessment.company.id,
+                status="invalid_input",
+                message=str(error),
+            )
+        try:
+            draft = draft_roadmap(
+                assessment,
+                self.workspace,
+                writer=self.writer,
+                k=self.k,
+                baseline=self.baseline_for(assessment),
+                as_of=self.as_of,
+            )
+        except Exception as error:  # one company's failure never stops the batch
+            return failed_result(item.source, assessment.company.id, error, began)
+        return CompanyResult(
+            source=item.source,
+            company_id=assessment.company.id,
+            status="drafted",
+            outputs=write_outputs(self.out, stem, draft, self.formats),
+            usage=draft.usage,
+            seconds=round(time.perf_counter() - began, 3),
+        )
+
+
 def run_batch(
     paths: Iterable[str | Path],
     workspace: Workspace,
@@ -145,7 +264,7 @@ def run_batch(
     the drafting date of every draft (default `$DIH_AI_AS_OF`, else today); an assessment
     dated after it is invalid input.
     """
-    from dih_ai.pipeline import make_writer
+    from dih_ai.writers.factory import make_writer
 
     formats = check_formats(formats)
     writer = writer or make_writer()
@@ -155,89 +274,18 @@ def run_batch(
     loaded = load_assessments(paths)
     if on_start:
         on_start(len(loaded.assessments) + len({p.file for p in loaded.problems}))
-    results: list[CompanyResult] = []
-    lock = threading.Lock()
-    status_log = out / "batch-status.jsonl"
-
-    def record(result: CompanyResult) -> None:
-        with lock:
-            results.append(result)
-            with status_log.open("a", encoding="utf-8") as fh:
-                fh.write(result.model_dump_json() + "\n")
-        if on_result:
-            on_result(result)
-
+    log = ResultLog(out, on_result)
     for result in invalid_input_results(loaded.problems):
-        record(result)
-
-    def one(item: LoadedAssessment) -> CompanyResult:
-        assessment = item.assessment
-        if language:
-            assessment = assessment.model_copy(update={"language": language})
-        stem = output_stem(item)
-        json_path = out / f"{stem}.json"
-        if _already_drafted(json_path, assessment.company.id):
-            return CompanyResult(
-                source=item.source,
-                company_id=assessment.company.id,
-                status="already_drafted",
-                outputs=[str(json_path)],
-            )
-        began = time.perf_counter()
-        try:
-            check_dates(assessment, as_of, item.source)
-        except InputError as error:
-            return CompanyResult(
-                source=item.source,
-                company_id=assessment.company.id,
-                status="invalid_input",
-                message=str(error),
-            )
-        try:
-            draft = draft_roadmap(
-                assessment,
-                workspace,
-                writer=writer,
-                k=k,
-                baseline=loaded.baseline_for(assessment),
-                as_of=as_of,
-            )
-        except Exception as error:  # one company's failure never stops the batch
-            return CompanyResult(
-                source=item.source,
-                company_id=assessment.company.id,
-                status="failed",
-                message=f"{type(error).__name__}: {error}",
-                seconds=round(time.perf_counter() - began, 3),
-            )
-        outputs = []
-        for fmt in (f for f in BATCH_FORMATS if f in formats and f != "json"):
-            _write_atomic(out / f"{stem}.{fmt}", _render(draft, fmt))
-            outputs.append(str(out / f"{stem}.{fmt}"))
-        _write_atomic(json_path, to_json(draft))  # last: its presence means "done"
-        outputs.insert(0, str(json_path))
-        return CompanyResult(
-            source=item.source,
-            company_id=assessment.company.id,
-            status="drafted",
-            outputs=outputs,
-            usage=draft.usage,
-            seconds=round(time.perf_counter() - began, 3),
-        )
-
+        log.record(result)
+    drafting = _Drafting(workspace, out, writer, formats, k, language, as_of, loaded.baseline_for)
     workspace.searcher.search_chunks(["warm-up"])  # build shared state before the threads
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(one, item) for item in loaded.assessments]
+        futures = [pool.submit(drafting.company, item) for item in loaded.assessments]
         for future in as_completed(futures):
-            record(future.result())
+            log.record(future.result())
     summary = BatchSummary(
-        results=sorted(results, key=lambda r: r.source),
+        results=sorted(log.results, key=lambda r: r.source),
         seconds=round(time.perf_counter() - start, 3),
     )
-    _write_atomic(
-        out / "batch-summary.json",
-        json.dumps(
-            {**summary.model_dump(mode="json"), "usage": summary.usage.model_dump()}, indent=2
-        ),
-    )
+    write_summary(out, summary)
     return summary

@@ -15,6 +15,9 @@ built on.
 
 What is uploaded is what a synchronous call sends: pseudonymised prompts (no company name,
 VAT number or id; request ids are opaque numbers), checked again before upload.
+
+The run is here; the request and answer format is in `batch_api_requests`, the state and
+summary models in `batch_api_state` (their names importable from here too).
 """
 
 from __future__ import annotations
@@ -27,132 +30,63 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from dih_ai.assessment.load import LoadedAssessment, load_assessments
+from dih_ai.assessment.models import Assessment
 from dih_ai.batch import (
-    BATCH_FORMATS,
-    BatchSummary,
+    BaselineFor,
     CompanyResult,
+    ResultLog,
     _already_drafted,
-    _render,
     _write_atomic,
     check_formats,
+    failed_result,
     invalid_input_results,
     output_stem,
+    write_outputs,
+    write_summary,
 )
+from dih_ai.batch_api_requests import (
+    ENDPOINT,
+    BatchAnswers,
+    answers_for,
+    parse_answer,
+    request_body,
+    request_line,
+)
+from dih_ai.batch_api_state import TERMINAL, BatchApiSummary, BatchCompany, BatchState
 from dih_ai.config import Settings
 from dih_ai.errors import ConfigError, InputError, WriterError
 from dih_ai.knowledge import drafting_date
 from dih_ai.pipeline import Workspace, draft_roadmap, prepare
 from dih_ai.plan import check_dates
-from dih_ai.render import to_json
-from dih_ai.writers.llm import (
-    LLMWriter,
-    Prefilled,
-    SectionAnswer,
-    SectionJob,
-    call_usage,
-    cost_usd,
-)
+from dih_ai.writers.llm import LLMWriter, SectionJob
 
-ENDPOINT = "/v1/chat/completions"
-TERMINAL = ("completed", "expired", "failed", "cancelled")
-_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
-
-
-class _Company(BaseModel):
-    key: str  # opaque: the only company reference that is uploaded
-    source: str
-    company_id: str
-    stem: str
+__all__ = [
+    "ENDPOINT",
+    "TERMINAL",
+    "BatchApiRun",
+    "BatchApiSummary",
+    "BatchCompany",
+    "BatchState",
+    "parse_answer",
+    "request_body",
+    "run_batch_api",
+]
 
 
-class BatchState(BaseModel):
-    """What a run has submitted, saved after every step (`<out>/.batch-api/state.json`)."""
+def _openai_client(settings: Settings) -> Any:
+    """An `openai.OpenAI` client for `settings` (OpenAI or a compatible server)."""
+    import openai
 
-    run: str
-    model: str
-    as_of: dt.date | None = None  # the drafting date the requests were built on
-    companies: list[_Company]
-    requests: int
-    input_file_id: str | None = None
-    batch_id: str | None = None
-    status: str | None = None
-    output_file_id: str | None = None
-    error_file_id: str | None = None
-    downloaded: bool = False
-
-
-class BatchApiSummary(BatchSummary):
-    """A batch run through the Batch API: its answers, re-asks and what it saved."""
-
-    batch_id: str | None = None
-    batch_status: str | None = None
-    batch_answers: int = 0
-    re_asked: int = 0
-    batch_cost_usd: float = 0.0
-    saved_usd: float = Field(default=0.0, description="against the same answers asked one by one")
-
-    def text(self) -> str:
-        """The summary for people, with the Batch API's share and saving."""
-        return (
-            f"{super().text()}; Batch API {self.batch_id} ({self.batch_status}): "
-            f"{self.batch_answers} answers at half price (${self.batch_cost_usd:.4f}), "
-            f"{self.re_asked} sections re-asked synchronously; saved ${self.saved_usd:.4f} "
-            "against synchronous calls"
-        )
-
-
-def request_body(writer: LLMWriter, messages: list[Any]) -> dict[str, Any]:
-    """The chat-completion body a synchronous call would send, for one JSONL line."""
-    settings = writer.settings
-    body: dict[str, Any] = {
-        "model": writer.model_name,
-        "messages": [{"role": _ROLES[m.type], "content": str(m.content)} for m in messages],
-        "temperature": settings.temperature,
-        "max_completion_tokens": settings.max_output_tokens,
-    }
-    if settings.seed is not None:
-        body["seed"] = settings.seed
-    if writer.method == "function_calling":
-        from langchain_core.utils.function_calling import convert_to_openai_tool
-
-        body["tools"] = [convert_to_openai_tool(SectionAnswer)]
-        body["tool_choice"] = {"type": "function", "function": {"name": "SectionAnswer"}}
-    elif writer.method == "json_schema":
-        body["response_format"] = {
-            "type": "json_schema",
-            "json_schema": {"name": "SectionAnswer", "schema": SectionAnswer.model_json_schema()},
-        }
-    else:
-        body["response_format"] = {"type": "json_object"}
-    return body
-
-
-def parse_answer(line: dict[str, Any]) -> tuple[Prefilled, tuple[int, int, int]] | None:
-    """A batch output line as the writer's first attempt, and its (prompt, completion,
-    cached) tokens; None when the request has no answer."""
-    response = line.get("response") or {}
-    if line.get("error") or response.get("status_code") != 200:
-        return None
-    body = response.get("body") or {}
-    usage = body.get("usage") or {}
-    tokens = (
-        int(usage.get("prompt_tokens", 0)),
-        int(usage.get("completion_tokens", 0)),
-        int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0),
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    if not key and not settings.base_url:
+        raise ConfigError("Batch API mode needs OPENAI_API_KEY (or a base URL)")
+    return openai.OpenAI(
+        api_key=key or "not-needed",
+        base_url=settings.base_url,
+        max_retries=settings.max_retries,
+        timeout=settings.timeout_s,
     )
-    choice = (body.get("choices") or [{}])[0]
-    message = choice.get("message") or {}
-    calls = message.get("tool_calls") or []
-    raw = calls[0]["function"]["arguments"] if calls else str(message.get("content") or "")
-    if choice.get("finish_reason") == "length":
-        return Prefilled(None, raw, "the answer was cut by the length limit"), tokens
-    try:
-        return Prefilled(SectionAnswer.model_validate_json(raw), raw), tokens
-    except ValueError as error:
-        return Prefilled(None, raw, f"not the expected object: {str(error)[:200]}"), tokens
 
 
 class BatchApiRun:
@@ -177,19 +111,7 @@ class BatchApiRun:
         settings = self.writer.settings
         if settings.azure_endpoint:
             raise ConfigError("Batch API mode supports OpenAI and compatible servers, not Azure")
-        if client is None:
-            import openai
-
-            key = settings.api_key.get_secret_value() if settings.api_key else None
-            if not key and not settings.base_url:
-                raise ConfigError("Batch API mode needs OPENAI_API_KEY (or a base URL)")
-            client = openai.OpenAI(
-                api_key=key or "not-needed",
-                base_url=settings.base_url,
-                max_retries=settings.max_retries,
-                timeout=settings.timeout_s,
-            )
-        self.client = client
+        self.client = client if client is not None else _openai_client(settings)
         self.workspace = workspace
         self.out = out
         self.folder = out / ".batch-api"
@@ -201,62 +123,36 @@ class BatchApiRun:
     # -- state ---------------------------------------------------------------------------
     @property
     def state_path(self) -> Path:
+        """Where the run's state is saved."""
         return self.folder / "state.json"
 
     def load_state(self) -> BatchState | None:
+        """The saved state, None when there is none (or it does not load)."""
         try:
             return BatchState.model_validate_json(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 
     def save(self, state: BatchState) -> None:
+        """Save `state` and pass it to `on_status`."""
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.state_path, state.model_dump_json(indent=2))
         if self.on_status:
             self.on_status(state)
 
     # -- steps ---------------------------------------------------------------------------
-    def _assessment(self, item: LoadedAssessment) -> Any:
+    def _assessment(self, item: LoadedAssessment) -> Assessment:
         a = item.assessment
         return a.model_copy(update={"language": self.language}) if self.language else a
 
-    def build(self, pending: list[LoadedAssessment], baseline: Callable) -> BatchState:
+    def build(self, pending: list[LoadedAssessment], baseline: BaselineFor) -> BatchState:
         """Write the JSONL of every section request of every pending company."""
         self.folder.mkdir(parents=True, exist_ok=True)
         companies, lines = [], []
         for n, item in enumerate(pending):
-            assessment = self._assessment(item)
-            data, privacy = prepare(
-                assessment,
-                self.workspace,
-                k=self.k,
-                baseline=baseline(assessment),
-                as_of=self.as_of,
-            )
-            job = SectionJob.roadmap(data, self.writer.fallback)
-            key = f"c{n:05d}"
-            for section_id in job.section_ids:
-                body = request_body(self.writer, self.writer.section_messages(job, section_id))
-                line = json.dumps(
-                    {
-                        "custom_id": f"{key}-{section_id}",
-                        "method": "POST",
-                        "url": ENDPOINT,
-                        "body": body,
-                    },
-                    ensure_ascii=False,
-                )
-                if privacy.leaks(line):  # defence in depth: prompts are built from scrubbed data
-                    raise WriterError(f"{item.source}: a request would reveal the company")
-                lines.append(line)
-            companies.append(
-                _Company(
-                    key=key,
-                    source=item.source,
-                    company_id=assessment.company.id,
-                    stem=output_stem(item),
-                )
-            )
+            company, requests = self._requests(f"c{n:05d}", item, baseline)
+            companies.append(company)
+            lines += requests
         content = "".join(line + "\n" for line in lines)
         run = hashlib.sha256(content.encode()).hexdigest()[:16]
         _write_atomic(self.folder / "requests.jsonl", content)
@@ -267,6 +163,28 @@ class BatchApiRun:
             companies=companies,
             requests=len(lines),
         )
+
+    def _requests(
+        self, key: str, item: LoadedAssessment, baseline: BaselineFor
+    ) -> tuple[BatchCompany, list[str]]:
+        """One company's section requests as JSONL lines, each checked to reveal nothing of
+        the company (defence in depth: prompts are built from scrubbed data)."""
+        assessment = self._assessment(item)
+        data, privacy = prepare(
+            assessment, self.workspace, k=self.k, baseline=baseline(assessment), as_of=self.as_of
+        )
+        job = SectionJob.roadmap(data, self.writer.fallback)
+        lines = []
+        for section_id in job.section_ids:
+            body = request_body(self.writer, self.writer.section_messages(job, section_id))
+            line = request_line(f"{key}-{section_id}", body)
+            if privacy.leaks(line):
+                raise WriterError(f"{item.source}: a request would reveal the company")
+            lines.append(line)
+        company = BatchCompany(
+            key=key, source=item.source, company_id=assessment.company.id, stem=output_stem(item)
+        )
+        return company, lines
 
     def submit(self, state: BatchState) -> None:
         """Upload the JSONL and create the batch, saving each id as soon as it exists. A
@@ -338,22 +256,40 @@ class BatchApiRun:
         start = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
         loaded = load_assessments(paths)
-        results: list[CompanyResult] = []
-
-        def record(result: CompanyResult) -> None:
-            results.append(result)
-            with (self.out / "batch-status.jsonl").open("a", encoding="utf-8") as fh:
-                fh.write(result.model_dump_json() + "\n")
-            if on_result:
-                on_result(result)
-
+        log = ResultLog(self.out, on_result)
         for result in invalid_input_results(loaded.problems):
-            record(result)
+            log.record(result)
+        pending = self._not_drafted(loaded.assessments, log)
+        state = self._stored_state(pending)
+        pending = self._dated(pending, log)
+        by_key: dict[str, LoadedAssessment] = {}
+        answers: dict[str, dict[str, Any]] = {}
+        if pending:
+            state = self._ended_batch(pending, state, loaded.baseline_for)
+            answers = self.download(state)
+            by_key = self._submitted(pending, state, log)
+        summary = BatchApiSummary(
+            results=[],
+            seconds=0.0,
+            batch_id=state.batch_id if state else None,
+            batch_status=state.status if state else None,
+        )
+        for key, item in by_key.items():
+            log.record(self._draft(key, item, answers, loaded.baseline_for, formats, summary))
+        summary.results = sorted(log.results, key=lambda r: r.source)
+        summary.seconds = round(time.perf_counter() - start, 3)
+        write_summary(self.out, summary)
+        return summary
+
+    def _not_drafted(
+        self, assessments: list[LoadedAssessment], log: ResultLog
+    ) -> list[LoadedAssessment]:
+        """The assessments still to draft; those whose draft is there are recorded."""
         pending = []
-        for item in loaded.assessments:
+        for item in assessments:
             json_path = self.out / f"{output_stem(item)}.json"
             if _already_drafted(json_path, item.assessment.company.id):
-                record(
+                log.record(
                     CompanyResult(
                         source=item.source,
                         company_id=item.assessment.company.id,
@@ -363,17 +299,26 @@ class BatchApiRun:
                 )
             else:
                 pending.append(item)
+        return pending
+
+    def _stored_state(self, pending: list[LoadedAssessment]) -> BatchState | None:
+        """The saved run, if it is for some of `pending` (a submitted one sets the drafting
+        date: its answers were asked on it)."""
         state = self.load_state()
         if state and not {c.source for c in state.companies} & {p.source for p in pending}:
-            state = None  # the stored run is all drafted: this is a new one
+            return None  # the stored run is all drafted: this is a new one
         if state and state.batch_id and state.as_of:
-            self.as_of = state.as_of  # its answers were asked on that date
+            self.as_of = state.as_of
+        return state
+
+    def _dated(self, pending: list[LoadedAssessment], log: ResultLog) -> list[LoadedAssessment]:
+        """`pending` less the assessments dated after the drafting date (recorded invalid)."""
         dated = []
         for item in pending:
             try:
                 check_dates(item.assessment, self.as_of, item.source)
             except InputError as error:
-                record(
+                log.record(
                     CompanyResult(
                         source=item.source,
                         company_id=item.assessment.company.id,
@@ -383,68 +328,56 @@ class BatchApiRun:
                 )
             else:
                 dated.append(item)
-        pending = dated
-        by_key: dict[str, LoadedAssessment] = {}
-        if pending:
-            if state is None or not state.batch_id:
-                fresh = self.build(pending, loaded.baseline_for)
-                if state is None or state.run != fresh.run:
-                    state = fresh
-                    self.save(state)
-            self.submit(state)
-            self.wait(state)
-            answers = self.download(state)
-            items = {item.source: item for item in pending}
-            by_key = {c.key: items[c.source] for c in state.companies if c.source in items}
-            submitted = {c.source for c in state.companies}
-            for item in pending:
-                if item.source not in submitted:
-                    record(
-                        CompanyResult(
-                            source=item.source,
-                            company_id=item.assessment.company.id,
-                            status="failed",
-                            message=f"not in batch {state.batch_id}: rerun to submit it",
-                        )
+        return dated
+
+    def _ended_batch(
+        self, pending: list[LoadedAssessment], state: BatchState | None, baseline: BaselineFor
+    ) -> BatchState:
+        """The batch of `pending`'s requests, once ended: the stored one when it was
+        submitted, else built (kept when its requests are the stored ones), submitted, polled."""
+        if state is None or not state.batch_id:
+            fresh = self.build(pending, baseline)
+            if state is None or state.run != fresh.run:
+                state = fresh
+                self.save(state)
+        self.submit(state)
+        self.wait(state)
+        return state
+
+    def _submitted(
+        self, pending: list[LoadedAssessment], state: BatchState, log: ResultLog
+    ) -> dict[str, LoadedAssessment]:
+        """The pending assessments in the batch, by request key; the others are recorded
+        failed (a rerun submits them)."""
+        items = {item.source: item for item in pending}
+        by_key = {c.key: items[c.source] for c in state.companies if c.source in items}
+        submitted = {c.source for c in state.companies}
+        for item in pending:
+            if item.source not in submitted:
+                log.record(
+                    CompanyResult(
+                        source=item.source,
+                        company_id=item.assessment.company.id,
+                        status="failed",
+                        message=f"not in batch {state.batch_id}: rerun to submit it",
                     )
-        summary = BatchApiSummary(
-            results=[],
-            seconds=0.0,
-            batch_id=state.batch_id if state else None,
-            batch_status=state.status if state else None,
-        )
-        for key, item in by_key.items():
-            record(self._draft(key, item, answers, loaded.baseline_for, formats, summary))
-        summary.results = sorted(results, key=lambda r: r.source)
-        summary.seconds = round(time.perf_counter() - start, 3)
-        _write_atomic(
-            self.out / "batch-summary.json",
-            json.dumps(
-                {**summary.model_dump(mode="json"), "usage": summary.usage.model_dump()}, indent=2
-            ),
-        )
-        return summary
+                )
+        return by_key
 
     def _draft(
         self,
         key: str,
         item: LoadedAssessment,
         answers: dict[str, dict[str, Any]],
-        baseline: Callable,
+        baseline: BaselineFor,
         formats: tuple[str, ...],
         summary: BatchApiSummary,
     ) -> CompanyResult:
+        """Draft one company from its batch answers, counting them into `summary`."""
         assessment = self._assessment(item)
         began = time.perf_counter()
-        prefilled: dict[str, Prefilled] = {}
-        tokens: dict[str, tuple[int, int, int]] = {}
-        for custom_id, line in answers.items():
-            if custom_id.startswith(key + "-"):
-                parsed = parse_answer(line)
-                if parsed is not None:
-                    prefilled[custom_id[len(key) + 1 :]] = parsed[0]
-                    tokens[custom_id[len(key) + 1 :]] = parsed[1]
-        writer = _BatchAnswers(self.writer, prefilled, tokens)
+        prefilled, tokens = answers_for(key, answers)
+        writer = BatchAnswers(self.writer, prefilled, tokens)
         try:
             draft = draft_roadmap(
                 assessment,
@@ -455,60 +388,16 @@ class BatchApiRun:
                 as_of=self.as_of,
             )
         except Exception as error:  # one company's failure never stops the batch
-            return CompanyResult(
-                source=item.source,
-                company_id=assessment.company.id,
-                status="failed",
-                message=f"{type(error).__name__}: {error}",
-                seconds=round(time.perf_counter() - began, 3),
-            )
-        model = self.writer.model_name
-        summary.batch_answers += len(tokens)
-        summary.re_asked += writer.re_asked
-        batch_cost = sum(cost_usd(model, *t[:2], t[2], batch=True) for t in tokens.values())
-        listed = sum(cost_usd(model, *t[:2], t[2]) for t in tokens.values())
-        summary.batch_cost_usd = round(summary.batch_cost_usd + batch_cost, 6)
-        summary.saved_usd = round(summary.saved_usd + listed - batch_cost, 6)
-        stem = output_stem(item)
-        outputs = []
-        for fmt in (f for f in BATCH_FORMATS if f in formats and f != "json"):
-            _write_atomic(self.out / f"{stem}.{fmt}", _render(draft, fmt))
-            outputs.append(str(self.out / f"{stem}.{fmt}"))
-        json_path = self.out / f"{stem}.json"
-        _write_atomic(json_path, to_json(draft))  # last: its presence means "done"
+            return failed_result(item.source, assessment.company.id, error, began)
+        summary.add_answers(self.writer.model_name, tokens.values(), writer.re_asked)
         return CompanyResult(
             source=item.source,
             company_id=assessment.company.id,
             status="drafted",
-            outputs=[str(json_path), *outputs],
+            outputs=write_outputs(self.out, output_stem(item), draft, formats),
             usage=draft.usage,
             seconds=round(time.perf_counter() - began, 3),
         )
-
-
-class _BatchAnswers:
-    """The model writer fed with a company's batch answers (re-asking what fails)."""
-
-    backend = "openai"
-
-    def __init__(
-        self,
-        writer: LLMWriter,
-        prefilled: dict[str, Prefilled],
-        tokens: dict[str, tuple[int, int, int]],
-    ) -> None:
-        self.writer = writer
-        self.prefilled = prefilled
-        self.tokens = tokens
-        self.re_asked = 0
-
-    def write(self, data: Any) -> Any:
-        written = self.writer.write(data, prefilled=self.prefilled)
-        self.re_asked = written.usage.llm_calls  # the writer's own calls: the synchronous re-asks
-        model = self.writer.model_name
-        for prompt, completion, cached in self.tokens.values():
-            written.usage += call_usage(model, prompt, completion, cached, batch=True)
-        return written
 
 
 def run_batch_api(
