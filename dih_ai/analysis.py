@@ -139,9 +139,9 @@ def _fmt(value: float) -> str:
 def _check_text(metric: str, value: float, minimum: float, language: Language) -> str:
     scale = "/5" if metric.startswith("data.") else "/100"
     name = label(metric, language)
-    if language == "it":
-        return f"{name} a {_fmt(value)}{scale} (minimo richiesto {_fmt(minimum)})"
-    return f"{name} at {_fmt(value)}{scale} (minimum required {_fmt(minimum)})"
+    return phrase(
+        "gate_check", language, name=name, value=_fmt(value), scale=scale, minimum=_fmt(minimum)
+    )
 
 
 def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language: Language) -> Gate:
@@ -151,11 +151,7 @@ def _gate(gate_id: str, spec: dict[str, Any], values: dict[str, float], language
         checks += [c for c in spec.get("fallback", []) if c["metric"] in values]
     title = spec["title"][language]
     if not checks:
-        reason = (
-            "non valutato: manca l'assessment necessario; va svolto prima di avviare progetti AI"
-            if language == "it"
-            else "not assessed: the assessment it needs is missing; run it before AI projects"
-        )
+        reason = phrase("gate_not_assessed", language)
         return Gate(id=gate_id, passed=False, reason=reason, title=title)
     failing = [c for c in checks if values[c["metric"]] < c["min"]]
     if failing:
@@ -194,12 +190,15 @@ def _gaps(assessment: Assessment, values: dict[str, float]) -> list[Gap]:
         priority = shortfall * target["weight"] * (spec["goal_boost"] if matches else 1.0)
         scale = "/5" if target["metric"].startswith("data.") else "/100"
         name = label(target["metric"], language)
-        if language == "it":
-            reason = f"{name}: {_fmt(value)}{scale} contro un obiettivo di {_fmt(target['target'])}"
-            reason += "; collegata agli obiettivi dichiarati dall'azienda" if matches else ""
-        else:
-            reason = f"{name}: {_fmt(value)}{scale} against a target of {_fmt(target['target'])}"
-            reason += "; linked to the company's stated goals" if matches else ""
+        reason = phrase(
+            "gap_reason",
+            language,
+            name=name,
+            value=_fmt(value),
+            scale=scale,
+            target=_fmt(target["target"]),
+        )
+        reason += phrase("gap_linked", language) if matches else ""
         out.append(
             Gap(
                 metric=target["metric"],

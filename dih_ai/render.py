@@ -51,7 +51,7 @@ def _body(
 def to_markdown(document: RoadmapDraft | DeepDive) -> str:
     """The draft (or deep dive) as one Markdown document: the sections, then the cited cases."""
     if isinstance(document, RoadmapDraft):
-        title = "Roadmap AI – bozza" if document.language == "it" else "AI roadmap – draft"
+        title = words("document_words", document.language)["title"]
         title = f"{title}: {getattr(document, 'company_name', None) or document.company_id}"
     else:
         name = " ".join(document.plan.initiative.title.split())

@@ -177,3 +177,22 @@ def test_the_deep_dive_package_loads_only_on_demand() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+MAX_MODULE_LINES = 450  # a module past this holds more than one job: split it
+MAX_FUNCTION_LINES = 60  # a function past this holds steps worth naming
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_long = []
+    for name, path in sorted(_modules().items()):
+        source = path.read_text(encoding="utf-8")
+        lines = source.count("\n")
+        if lines > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{name}.{node.name}: {length} lines")
+    assert not too_long, too_long

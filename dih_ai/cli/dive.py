@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 
@@ -24,6 +24,20 @@ from dih_ai.cli.options import (
 )
 from dih_ai.cli.output import branding, check_out, emit
 from dih_ai.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from dih_ai.assessment.models import Assessment
+    from dih_ai.vocab import Language as LanguageCode
+
+
+class _How(TypedDict):
+    """The options a deep dive and its estimate share."""
+
+    assessment: Assessment | None
+    start: dt.date | None
+    k: int
+    language: LanguageCode | None
+
 
 DraftArg = Annotated[
     Path, typer.Argument(metavar="DRAFT", help="A draft JSON (dih-ai draft --format json).")
@@ -99,28 +113,14 @@ def deep_dive_command(
         typer.echo(Estimate().text())  # no index needed to say so
         return
     workspace = store.open()
-    language = language_code(lang)
+    how: _How = {
+        "assessment": assessment,
+        "start": begin,
+        "k": k,
+        "language": language_code(lang),
+    }
     if dry_run:
-        estimate = estimate_deep_dive(
-            draft,
-            initiative_id,
-            workspace,
-            settings,
-            assessment=assessment,
-            start=begin,
-            k=k,
-            language=language,
-        )
-        typer.echo(estimate.text())
+        typer.echo(estimate_deep_dive(draft, initiative_id, workspace, settings, **how).text())
         return
-    dive = deep_dive(
-        draft,
-        initiative_id,
-        workspace,
-        settings=settings,
-        assessment=assessment,
-        start=begin,
-        k=k,
-        language=language,
-    )
+    dive = deep_dive(draft, initiative_id, workspace, settings=settings, **how)
     emit(dive, fmt, out, brand)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from dih_ai.corpus import CaseStudy
 from dih_ai.draft import Initiative, RoadmapDraft
-from dih_ai.i18n import localised
+from dih_ai.i18n import localised, phrase
 from dih_ai.resources import load_data
 from dih_ai.retrieval import RetrievedCase, rank_cases
 from dih_ai.vocab import Language
@@ -43,11 +43,7 @@ def _cited_by_draft(
     draft: RoadmapDraft, initiative: Initiative, cases: dict[str, CaseStudy], warnings: list[str]
 ) -> list[RetrievedCase]:
     """The cases the draft cites for the initiative that are still in the corpus."""
-    reason = (
-        "citato dalla bozza per questa iniziativa"
-        if draft.language == "it"
-        else "cited by the draft for this initiative"
-    )
+    reason = phrase("case_cited_by_draft", draft.language)
     chosen = []
     for cid in initiative.citations:
         if cid not in cases:
@@ -80,11 +76,7 @@ def _same_kind(
         covered = ", ".join(
             localised(titles[u]["title"], draft.language).lower() for u in study.ai_use_cases
         )
-        reason = (
-            f"un caso dello stesso tipo ({covered})"
-            if draft.language == "it"
-            else f"a case of the same kind ({covered})"
-        )
+        reason = phrase("case_same_kind", draft.language, covered=covered)
         chosen.append(_as_retrieved(study, round(score, 4), reason))
     return chosen
 

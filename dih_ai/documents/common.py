@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dih_ai.draft import GeneratedBy, RoadmapDraft, Section
 from dih_ai.i18n import number as _number
-from dih_ai.i18n import words
+from dih_ai.i18n import phrase, words
 from dih_ai.vocab import LANGUAGES, Language
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def initiative_table(draft: RoadmapDraft) -> list[list[str]]:
     for item in sorted(draft.initiatives, key=lambda i: order.get(i.horizon, 3)):
         rows.append(
             [
-                item.horizon.removesuffix("m") + (" mesi" if lang == "it" else " months"),
+                f"{item.horizon.removesuffix('m')} {phrase('months_unit', lang)}",
                 item.title,
                 str((use_cases.get(item.use_case) or {}).get("title", {}).get(lang, item.use_case))
                 if item.use_case

@@ -115,7 +115,7 @@ class LLMWriter:
                 text = text[:PREVIOUS_SECTION_CHARS] + " [...]"
             return f"## {section.title}\n{text}"
 
-        none = "(nessuna)" if job.language == "it" else "(none)"
+        none = say(job.language, "no_notes")
         spec = job.prompts.sections[section_id]
         blocks = job.blocks
         passages = [blocks.passages[s.number] for s in sources] if spec.passages else []
