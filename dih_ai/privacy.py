@@ -20,9 +20,27 @@ ALIAS = {"it": "l'Azienda", "en": "the Company"}
 TOKEN = "AZIENDA_CLIENTE"
 _LEGAL_SUFFIX = re.compile(
     r"[\s,]+(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
-    r"srls?|spa|snc|sas|ltd|gmbh|inc)\.?\s*$",
+    r"srls?|spa|snc|sas|ltd|gmbh|inc|soc\.?\s?coop\.?(?:\s?a\s?r\.?\s?l\.?)?)\.?\s*$",
     re.I,
 )
+_PARTNERS = re.compile(r"\s+(?:di\s+[^,&]+?\s*)?&\s*C\.?$", re.I)  # "di Bianchi & C."
+
+
+def short_name(name: str) -> str:
+    """The name as a text repeats it: without the legal form ("S.r.l.") and the partners
+    ("di Bianchi & C."); the name itself when nothing is left."""
+    short = _PARTNERS.sub("", _LEGAL_SUFFIX.sub("", name).strip()).strip()
+    return short or name
+
+
+def restore_name(text: str, name: str) -> str:
+    """`text` with the token replaced by the company's name: in full where the text first
+    names the company, shortened (`short_name`) after that."""
+    first, *rest = text.split(TOKEN)
+    if not rest:
+        return text
+    short = short_name(name)
+    return first + name + rest[0] + "".join(short + part for part in rest[1:])
 
 
 class Pseudonymiser:
@@ -30,7 +48,12 @@ class Pseudonymiser:
 
     def __init__(self, company: Company) -> None:
         self.name = company.name
-        needles = {company.name, _LEGAL_SUFFIX.sub("", company.name).strip(), company.id}
+        needles = {
+            company.name,
+            _LEGAL_SUFFIX.sub("", company.name).strip(),
+            short_name(company.name),
+            company.id,
+        }
         if company.vat:
             needles |= {company.vat, re.sub(r"^[A-Z]{2}", "", company.vat)}
         needles = {n for n in needles if len(n) >= 3}
@@ -43,8 +66,8 @@ class Pseudonymiser:
         return self._pattern.sub(TOKEN, text)
 
     def restore(self, text: str) -> str:
-        """Text with the token replaced by the real company name."""
-        return text.replace(TOKEN, self.name)
+        """Text with the token replaced by the real company name (`restore_name`)."""
+        return restore_name(text, self.name)
 
     def leaks(self, text: str) -> bool:
         """True when `text` still contains an identifying string."""

@@ -28,7 +28,7 @@ from dih_ai.errors import InputError, Problem
 from dih_ai.grounding import clean_citations
 from dih_ai.i18n import t
 from dih_ai.plan import make_plan
-from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings
+from dih_ai.privacy import ALIAS, TOKEN, Pseudonymiser, map_strings, restore_name
 from dih_ai.vocab import Language
 from dih_ai.writers import DeepDiveInput, Writer, WrittenDeepDive
 from dih_ai.writers.factory import make_writer
@@ -90,10 +90,6 @@ def _scrubbed(
 
     scrubbed = map_strings(initiative, scrub)
     return scrubbed.model_copy(update={"id": initiative.id, "citations": initiative.citations})
-
-
-def _restore(text: str, name: str) -> str:
-    return text.replace(TOKEN, name)
 
 
 def _plan_warnings(
@@ -187,7 +183,7 @@ def prepare_deep_dive(
 def _finished_plan(data: DeepDiveInput, written: WrittenDeepDive, name: str) -> DeepDivePlan:
     """The plan with the company's name back, its notes (a duration note after the writer)
     at the top of their sections, and only the results of the cases the text cites."""
-    plan = map_strings(data.plan, lambda text: _restore(text, name))
+    plan = map_strings(data.plan, lambda text: restore_name(text, name))
     studies = [s.study for s in data.sources]
     late = duration_note(plan.initiative, studies, plan.total_weeks, data.language)
     plan = plan.model_copy(update={"notes": [*plan.notes, *([late] if late else [])]})
@@ -234,7 +230,7 @@ def deep_dive(
     warnings += clean_citations(written.sections, {s.study.id for s in data.sources})
     name = assessment.company.name if assessment else ALIAS[data.language]
     for section in written.sections:
-        section.markdown = _restore(section.markdown, name)
+        section.markdown = restore_name(section.markdown, name)
     plan = _finished_plan(data, written, name)
     used = {cid for s in written.sections for cid in s.citations}
     cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
@@ -256,5 +252,5 @@ def deep_dive(
         citations=[Citation(id=cid, title=cases[cid].title, path=cases[cid].path) for cid in cited],
         usage=written.usage,
         warnings=warnings,
-        notes_for_consultant=[_restore(n, name) for n in written.notes_for_consultant],
+        notes_for_consultant=[restore_name(n, name) for n in written.notes_for_consultant],
     )

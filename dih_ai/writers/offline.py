@@ -28,9 +28,14 @@ PROMPT_VERSION = "offline-templates-v1"
 DEEP_DIVE_VERSION = "offline-deep-dive-v1"
 
 
+def quoted(titles: list[str]) -> list[str]:
+    """Titles in «», so that a list of titles with commas and colons in them reads clearly."""
+    return [f"«{title}»" for title in titles]
+
+
 @functools.cache
 def _environment(folders: tuple[str, ...]) -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(list(folders)),
         undefined=StrictUndefined,
         autoescape=False,
@@ -38,6 +43,8 @@ def _environment(folders: tuple[str, ...]) -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=False,
     )
+    environment.filters["quoted"] = quoted
+    return environment
 
 
 class OfflineWriter:
