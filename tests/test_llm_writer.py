@@ -165,6 +165,17 @@ def test_malformed_answers_fall_back_to_the_offline_text(meccanica, workspace, s
     assert any("section ai_baseline: no usable model answer" in w for w in draft.warnings)
 
 
+def test_an_empty_section_is_re_asked_then_falls_back(meccanica, workspace, server, tmp_path):
+    """Found with Gemma 3 270M: an answer whose `markdown` is empty (or only citations)."""
+    server.script.extend([answer("   ", []), answer("[1]", [1]), answer("", [])])
+    draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path))
+    offline = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+    assert draft.section("ai_baseline").markdown == offline.section("ai_baseline").markdown
+    assert "la sezione è vuota" in server.requests[1]["body"]["messages"][-1]["content"]
+    assert any("section ai_baseline: no usable model answer" in w for w in draft.warnings)
+    assert all(section.markdown.strip() for section in draft.sections)
+
+
 def test_rate_limits_and_server_errors_are_retried(meccanica, workspace, server, tmp_path):
     server.script.extend([status(429, 20), status(500, 20), status(503, 20)])
     draft = draft_roadmap(meccanica, workspace, writer=writer_for(server, tmp_path, max_retries=3))

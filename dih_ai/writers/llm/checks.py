@@ -38,6 +38,8 @@ def problems(
     language: Language,
 ) -> list[str]:
     """What is wrong with an answer, in words the model is re-asked with (empty: valid)."""
+    if not NUMBER_CITATION.sub("", CASE_CITATION.sub("", markdown)).strip():
+        return [say(language, "empty_section")]  # nothing, or citations alone
     numbers = {s.number for s in sources}
     out = []
     invalid = sorted((set(cited_numbers(markdown)) | set(citations)) - numbers)

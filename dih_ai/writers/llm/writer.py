@@ -319,16 +319,13 @@ class LLMWriter:
                 AIMessage(reply.raw or (answer.model_dump_json() if answer else "")),
                 HumanMessage("; ".join(problems)),
             ]
-        if answer is None:
-            warnings.append(
-                f"section {section_id}: no usable model answer after "
-                f"{self.settings.repair_attempts + 1} attempts; the offline "
-                "writer's text is used"
-            )
-            return _Written(job.fallback(section_id), warnings, [], fell_back=True)
+        if answer is None or not answer.markdown.strip():
+            return self._fallback(job, section_id, warnings)
         repaired = checks.repair(
             answer.markdown, sources, job.blocks, section_id, job.language, warnings
         )
+        if not NUMBER_CITATION.sub("", repaired).strip():  # nothing left but citations
+            return self._fallback(job, section_id, warnings)
         by_number = {s.number: s.study.id for s in sources}
         markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", repaired)
         cited = [by_number[n] for n in cited_numbers(repaired) if n in by_number]
@@ -339,6 +336,14 @@ class LLMWriter:
             citations=list(dict.fromkeys(cited)),
         )
         return _Written(section, warnings, checks.clean_notes(answer.notes_for_consultant))
+
+    def _fallback(self, job: SectionJob, section_id: str, warnings: list[str]) -> _Written:
+        """The offline writer's text for a section the model gave nothing usable for."""
+        warnings.append(
+            f"section {section_id}: no usable model answer after "
+            f"{self.settings.repair_attempts + 1} attempts; the offline writer's text is used"
+        )
+        return _Written(job.fallback(section_id), warnings, [], fell_back=True)
 
     def _together(
         self,
