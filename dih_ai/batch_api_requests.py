@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from dih_ai.writers import DeepDiveInput, WriterInput, WrittenDeepDive, WrittenDraft
-from dih_ai.writers.llm import LLMWriter, Prefilled, SectionAnswer, call_usage
+from dih_ai.writers.llm import LLMWriter, Reply, SectionAnswer, call_usage
 
 ENDPOINT = "/v1/chat/completions"
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
@@ -49,7 +49,7 @@ def request_line(custom_id: str, body: dict[str, Any]) -> str:
     )
 
 
-def parse_answer(line: dict[str, Any]) -> tuple[Prefilled, Tokens] | None:
+def parse_answer(line: dict[str, Any]) -> tuple[Reply, Tokens] | None:
     """A batch output line as the writer's first attempt, and its (prompt, completion,
     cached) tokens; None when the request has no answer."""
     response = line.get("response") or {}
@@ -67,19 +67,19 @@ def parse_answer(line: dict[str, Any]) -> tuple[Prefilled, Tokens] | None:
     calls = message.get("tool_calls") or []
     raw = calls[0]["function"]["arguments"] if calls else str(message.get("content") or "")
     if choice.get("finish_reason") == "length":
-        return Prefilled(None, raw, "the answer was cut by the length limit"), tokens
+        return Reply(None, raw, "the answer was cut by the length limit"), tokens
     try:
-        return Prefilled(SectionAnswer.model_validate_json(raw), raw), tokens
+        return Reply(SectionAnswer.model_validate_json(raw), raw), tokens
     except ValueError as error:
-        return Prefilled(None, raw, f"not the expected object: {str(error)[:200]}"), tokens
+        return Reply(None, raw, f"not the expected object: {str(error)[:200]}"), tokens
 
 
 def answers_for(
     key: str, answers: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Prefilled], dict[str, Tokens]]:
+) -> tuple[dict[str, Reply], dict[str, Tokens]]:
     """The answers to company `key`'s requests (`<key>-<section id>`) and their tokens, by
     section id; a request the batch did not answer is left out."""
-    prefilled: dict[str, Prefilled] = {}
+    prefilled: dict[str, Reply] = {}
     tokens: dict[str, Tokens] = {}
     for custom_id, line in answers.items():
         if custom_id.startswith(key + "-"):
@@ -96,7 +96,7 @@ class BatchAnswers:
     backend = "openai"
 
     def __init__(
-        self, writer: LLMWriter, prefilled: dict[str, Prefilled], tokens: dict[str, Tokens]
+        self, writer: LLMWriter, prefilled: dict[str, Reply], tokens: dict[str, Tokens]
     ) -> None:
         self.writer = writer
         self.prefilled = prefilled

@@ -13,7 +13,7 @@ from dih_ai.errors import BudgetError
 from dih_ai.writers.llm.blocks import PromptBlocks, source_text
 from dih_ai.writers.llm.budget import CallPlan, cacheable
 from dih_ai.writers.llm.chat import chat_model, tracing
-from dih_ai.writers.llm.job import CallLimiter, Prefilled, SectionAnswer, SectionJob
+from dih_ai.writers.llm.job import CallLimiter, Prefilled, Reply, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import BATCH_DISCOUNT, call_usage, cost_usd, model_price, price_of
 from dih_ai.writers.llm.writer import LLMWriter, WrittenSections
 
@@ -25,6 +25,7 @@ __all__ = [
     "LLMWriter",
     "Prefilled",
     "PromptBlocks",
+    "Reply",
     "SectionAnswer",
     "SectionJob",
     "WrittenSections",

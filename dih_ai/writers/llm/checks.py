@@ -30,6 +30,11 @@ def ids_as_numbers(markdown: str, sources: list[Source]) -> str:
     )
 
 
+def without_citations(text: str) -> str:
+    """The text with its citations (`[n]` and `[cs-x]`) taken out."""
+    return NUMBER_CITATION.sub("", CASE_CITATION.sub("", text))
+
+
 def problems(
     markdown: str,
     citations: list[int],
@@ -38,7 +43,7 @@ def problems(
     language: Language,
 ) -> list[str]:
     """What is wrong with an answer, in words the model is re-asked with (empty: valid)."""
-    if not NUMBER_CITATION.sub("", CASE_CITATION.sub("", markdown)).strip():
+    if not without_citations(markdown).strip():
         return [say(language, "empty_section")]  # nothing, or citations alone
     numbers = {s.number for s in sources}
     out = []
@@ -116,7 +121,7 @@ def clean_notes(notes: list[str]) -> list[str]:
     """The model's notes for the consultant: trimmed, short, no citations, at most three."""
     out = []
     for note in notes:
-        text = " ".join(NUMBER_CITATION.sub("", CASE_CITATION.sub("", str(note))).split())
+        text = " ".join(without_citations(str(note)).split())
         if text:
             out.append(text[:NOTE_CHARS])
     return list(dict.fromkeys(out))[:MAX_NOTES]

@@ -46,7 +46,7 @@ class Reply:
     error: str | None = None
 
 
-Prefilled = Reply  # the name the Batch API path passes replies under
+Prefilled = Reply  # its former name, kept for importers
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from dih_ai.writers import (
 from dih_ai.writers.llm import checks
 from dih_ai.writers.llm.budget import CallPlan, Tally, cacheable
 from dih_ai.writers.llm.chat import chat_model, tracing
-from dih_ai.writers.llm.job import CallLimiter, Prefilled, Reply, SectionAnswer, SectionJob
+from dih_ai.writers.llm.job import CallLimiter, Reply, SectionAnswer, SectionJob
 from dih_ai.writers.llm.pricing import cost_usd, price_of
 from dih_ai.writers.offline import OfflineWriter
 from dih_ai.writers.prompts import say
@@ -286,7 +286,7 @@ class LLMWriter:
         section_id: str,
         previous: list[Section],
         tally: Tally,
-        prefilled: Prefilled | None = None,
+        prefilled: Reply | None = None,
     ) -> _Written:
         from langchain_core.messages import AIMessage, HumanMessage
 
@@ -319,12 +319,12 @@ class LLMWriter:
                 AIMessage(reply.raw or (answer.model_dump_json() if answer else "")),
                 HumanMessage("; ".join(problems)),
             ]
-        if answer is None or not answer.markdown.strip():
+        if answer is None:
             return self._fallback(job, section_id, warnings)
         repaired = checks.repair(
             answer.markdown, sources, job.blocks, section_id, job.language, warnings
         )
-        if not NUMBER_CITATION.sub("", repaired).strip():  # nothing left but citations
+        if not checks.without_citations(repaired).strip():  # nothing left but citations
             return self._fallback(job, section_id, warnings)
         by_number = {s.number: s.study.id for s in sources}
         markdown = NUMBER_CITATION.sub(lambda m: f"[{by_number[int(m.group(1))]}]", repaired)
@@ -351,7 +351,7 @@ class LLMWriter:
         section_ids: list[str],
         tally: Tally,
         previous: list[Section] | None = None,
-        prefilled: dict[str, Prefilled] | None = None,
+        prefilled: dict[str, Reply] | None = None,
     ) -> dict[str, _Written]:
         """Write sections concurrently (calls still pass the shared limiter)."""
         if not section_ids:
@@ -371,7 +371,7 @@ class LLMWriter:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def write_job(
-        self, job: SectionJob, prefilled: dict[str, Prefilled] | None = None
+        self, job: SectionJob, prefilled: dict[str, Reply] | None = None
     ) -> WrittenSections:
         """Write every section of a job: the first alone, the others together, the summary
         last. With `prefilled` answers (the Batch API), every section is written at once from
@@ -423,9 +423,7 @@ class LLMWriter:
             notes_for_consultant=written.notes_for_consultant,
         )
 
-    def write(
-        self, data: WriterInput, prefilled: dict[str, Prefilled] | None = None
-    ) -> WrittenDraft:
+    def write(self, data: WriterInput, prefilled: dict[str, Reply] | None = None) -> WrittenDraft:
         """Write the roadmap's AI sections (from `prefilled` answers when given)."""
         job = SectionJob.roadmap(data, self.fallback)
         written = self.write_job(job, prefilled)
