@@ -16,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dih_ai.draft import Citation, Document, GeneratedBy, Initiative, Section, Usage
+from dih_ai.lexical import tokenize
 from dih_ai.resources import load_data
-from dih_ai.retrieval import tokenize
 
 DEEP_DIVE_SECTION_IDS: tuple[str, ...] = (
     "objective",

@@ -95,14 +95,17 @@ class CaseIndex(IndexBuilder):
         build = self._read(lambda b: b, None)
         return None if build is None else str(build.name)
 
-    def dense_ids_many(self, queries: list[str], k: int) -> list[list[tuple[str, float]]]:
+    def dense_ids_many(
+        self, queries: list[str], k: int, vectors: PyEmbeddings | None = None
+    ) -> list[list[tuple[str, float]]]:
         """The ids of the k nearest chunks to each query, with cosine similarity, without
         reading their text and metadata back (for a searcher that holds every chunk: at
-        10,000 chunks that read is most of a query's time)."""
+        10,000 chunks that read is most of a query's time). `vectors`, when given, are the
+        queries' embeddings already made (see `query_vectors`)."""
         count = self.count() if queries else 0
         if count == 0:
             return [[] for _ in queries]
-        vectors = self._query_vectors(queries)
+        vectors = self.query_vectors(queries) if vectors is None else vectors
         result = self._read(
             lambda b: b.query(
                 query_embeddings=vectors, n_results=min(k, count), include=["distances"]
@@ -117,21 +120,23 @@ class CaseIndex(IndexBuilder):
             for row in range(len(queries))
         ]
 
-    def _query_vectors(self, queries: list[str]) -> PyEmbeddings:
+    def query_vectors(self, queries: list[str]) -> PyEmbeddings:
+        """The embeddings of search queries, by this index's embedder (one call)."""
         embed_many = getattr(self.embedder, "embed_queries", None)
         return (
             embed_many(queries) if embed_many else [self.embedder.embed_query(q) for q in queries]
         )
 
     def dense_search_many(
-        self, queries: list[str], k: int
+        self, queries: list[str], k: int, vectors: PyEmbeddings | None = None
     ) -> list[list[tuple[StoredChunk, float]]]:
-        """`dense_search` for several queries, embedded and searched in one call each."""
+        """`dense_search` for several queries, embedded (unless `vectors` are given) and
+        searched in one call each."""
         if not queries:
             return []
         if self.count() == 0:
             return [[] for _ in queries]
-        vectors = self._query_vectors(queries)
+        vectors = self.query_vectors(queries) if vectors is None else vectors
         result = self._read(
             lambda b: b.query(
                 query_embeddings=vectors,

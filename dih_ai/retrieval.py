@@ -9,10 +9,7 @@ per case, and cases covering a planned use case not yet covered come first.
 
 from __future__ import annotations
 
-import math
-import re
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,12 +21,28 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from dih_ai.i18n import phrase, t
+from dih_ai.lexical import BM25, tokenize
 from dih_ai.resources import load_data
 
 if TYPE_CHECKING:
+    from chromadb.api.types import PyEmbeddings
+
     from dih_ai.assessment.models import Assessment
     from dih_ai.index import CaseIndex, StoredChunk
     from dih_ai.plan import Plan
+
+__all__ = [
+    "CaseRetriever",
+    "HybridSearcher",
+    "RetrievedCase",
+    "SearchQuery",
+    "queries_for",
+    "rank_cases",
+    "related_first",
+    "retrieve_cases",
+    "tokenize",
+    "weighted_queries",
+]
 
 # Fusion settings, chosen on evals/retrieval (28 queries; both halves agree):
 # see docs/retrieval.md. Re-run `dih-ai eval retrieval` after changing them.
@@ -43,28 +56,6 @@ BOOST_SECTOR = 0.25
 BOOST_SIZE = 0.1
 BOOST_SUBSECTOR = 0.2
 BOOST_PLANNED_USE_CASE = 0.3
-
-_STOPWORDS = frozenset(
-    (
-        "a ad al alla alle allo ai agli da dal dalla dei degli delle del della di e ed il in la "
-        "le lo gli i un una uno per con su sul sulla tra fra che non più come anche sono è o "
-        "the of and to in for on with by an is are at from as or be this that its"
-    ).split()
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercase, strip accents, drop stopwords, and trim a final vowel (a light Italian stem)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    out = []
-    for token in re.findall(r"[a-z0-9]+", text):
-        if len(token) < 2 or token in _STOPWORDS:
-            continue
-        if len(token) > 4 and token[-1] in "aeiou":
-            token = token[:-1]
-        out.append(token)
-    return out
 
 
 class RetrievedCase(BaseModel):
@@ -92,70 +83,6 @@ class _Hit:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-class _Lexical:
-    """Okapi BM25 over every chunk of the index, rebuilt when the index changes.
-
-    The scores are rank-bm25's `BM25Okapi` (k1 1.5, b 0.75, negative idf floored at 0.25 x
-    the mean idf), computed on a sparse term-by-chunk layout: each term keeps the chunks it
-    occurs in and its precomputed score there, so a query touches only the chunks that
-    contain its terms instead of every chunk of the index.
-    """
-
-    K1 = 1.5
-    B = 0.75
-    EPSILON = 0.25
-
-    def __init__(self, chunks: list[StoredChunk]) -> None:
-        import numpy as np
-
-        self.chunks = chunks
-        corpus = [tokenize(c.text) for c in chunks] or [[""]]
-        self.size = len(corpus)
-        lengths = np.array([len(doc) for doc in corpus], dtype=float)
-        average = float(lengths.sum()) / self.size
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        for number, doc in enumerate(corpus):
-            counts: dict[str, int] = {}
-            for token in doc:
-                counts[token] = counts.get(token, 0) + 1
-            for token, count in counts.items():
-                docs, freqs = postings.setdefault(token, ([], []))
-                docs.append(number)
-                freqs.append(count)
-        idf = {
-            t: math.log(self.size - len(d) + 0.5) - math.log(len(d) + 0.5)
-            for t, (d, _) in postings.items()
-        }
-        floor = self.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
-        norm = self.K1 * (1 - self.B + self.B * lengths / average) if average else lengths
-        self.terms: dict[str, tuple[Any, Any]] = {}
-        for token, (docs, freqs) in postings.items():
-            where = np.array(docs, dtype=np.int64)
-            tf = np.array(freqs, dtype=float)
-            weight = idf[token] if idf[token] >= 0 else floor
-            self.terms[token] = (where, weight * (tf * (self.K1 + 1) / (tf + norm[where])))
-
-    def scores(self, query: str) -> Any:
-        """The BM25 score of every chunk for `query`."""
-        import numpy as np
-
-        scores = np.zeros(self.size)
-        for token in tokenize(query):
-            found = self.terms.get(token)
-            if found is not None:
-                scores[found[0]] += found[1]
-        return scores
-
-    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
-        if not self.chunks:
-            return []
-        import numpy as np
-
-        scores = self.scores(query)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
-
-
 @dataclass
 class _Chunks:
     """Every chunk of one build of the index, held in memory: BM25 scores them, and the
@@ -164,7 +91,7 @@ class _Chunks:
     key: tuple[str | None, int]
     chunks: list[StoredChunk]
     by_id: dict[str, StoredChunk]
-    lexical: _Lexical | None = None
+    lexical: BM25 | None = None
 
 
 class HybridSearcher:
@@ -176,6 +103,8 @@ class HybridSearcher:
         self.use_lexical = lexical
         self._held: _Chunks | None = None
         self._lock = threading.Lock()
+        self._kept: dict[str, Any] = {}  # query vectors of the catalogue's use-case queries
+        self._catalogue: frozenset[str] | None = None
 
     def _chunks(self) -> _Chunks:
         """The chunks of the current build, read again when another build is published."""
@@ -190,29 +119,48 @@ class HybridSearcher:
                     self._held = held
         return held
 
-    def _bm25(self) -> _Lexical:
+    def _bm25(self) -> BM25:
         held = self._chunks()
         if held.lexical is None:
             with self._lock:
                 if held.lexical is None:
-                    held.lexical = _Lexical(held.chunks)
+                    held.lexical = BM25(held.chunks)
         return held.lexical
+
+    def query_vectors(self, queries: list[str]) -> PyEmbeddings:
+        """The queries' embeddings. The catalogue's use-case queries, the same for every
+        company, are embedded once per searcher and kept (a few dozen at most); any other
+        query is embedded every time."""
+        if self._catalogue is None:
+            specs = load_data("use_cases.yaml")["use_cases"].values()
+            self._catalogue = frozenset(q for spec in specs for q in spec["query"].values())
+        kept = self._kept
+        new = [q for q in dict.fromkeys(queries) if q not in kept]
+        made = dict(zip(new, self.index.query_vectors(new), strict=True)) if new else {}
+        kept.update((q, v) for q, v in made.items() if q in self._catalogue)
+        return [kept[q] if q in kept else made[q] for q in queries]
 
     def _dense(self, queries: list[str], k: int) -> list[list[tuple[StoredChunk, float]]]:
         by_id = self._chunks().by_id
-        found = self.index.dense_ids_many(queries, k)
+        vectors = self.query_vectors(queries)
+        found = self.index.dense_ids_many(queries, k, vectors)
         if any(i not in by_id for row in found for i, _ in row):  # a build published since
-            return self.index.dense_search_many(queries, k)
+            return self.index.dense_search_many(queries, k, vectors)
         return [[(by_id[i], score) for i, score in row] for row in found]
 
     def ranked_lists(
-        self, queries: list[str], k: int, weights: list[float] | None = None
+        self,
+        queries: list[str],
+        k: int,
+        weights: list[float] | None = None,
+        dense_queries: list[str] | None = None,
     ) -> list[tuple[float, list[tuple[StoredChunk, float]]]]:
-        """The weighted ranked lists (dense and lexical, per query) that fusion combines."""
+        """The weighted ranked lists (dense and lexical, per query) that fusion combines;
+        the dense side searches `dense_queries` where given (one per query)."""
         weights = weights or [1.0] * len(queries)
         lists: list[tuple[float, list[tuple[StoredChunk, float]]]] = []
         if self.use_dense:
-            dense = self._dense(queries, k)
+            dense = self._dense(dense_queries or queries, k)
             lists += [(DENSE_WEIGHT * w, r) for w, r in zip(weights, dense, strict=True)]
         if self.use_lexical:
             lexical = self._bm25()
@@ -227,10 +175,11 @@ class HybridSearcher:
         queries: list[str],
         k: int = CANDIDATES_PER_QUERY,
         weights: list[float] | None = None,
+        dense_queries: list[str] | None = None,
     ) -> dict[str, _Hit]:
         """Fused score per case over all queries, with the contributing chunks."""
         hits: dict[str, _Hit] = defaultdict(_Hit)
-        for weight, ranked in self.ranked_lists(queries, k, weights):
+        for weight, ranked in self.ranked_lists(queries, k, weights, dense_queries):
             for rank, (chunk, _) in enumerate(ranked):
                 contribution = weight / (RRF_K + rank + 1)
                 case_id = str(chunk.metadata.get("case_id", chunk.id.split("#")[0]))
@@ -243,24 +192,40 @@ class HybridSearcher:
         return hits
 
 
-def weighted_queries(assessment: Assessment, plan: Plan | None) -> list[tuple[str, float]]:
+@dataclass(frozen=True)
+class SearchQuery:
+    """One retrieval query: `text` for BM25, `dense` for the embedder, and its weight."""
+
+    text: str
+    dense: str
+    weight: float = 1.0
+
+
+def weighted_queries(assessment: Assessment, plan: Plan | None) -> list[SearchQuery]:
     """The retrieval queries of an assessment, weighted: one per planned use case, plus the
-    company's own goals (its words carry the need most precisely)."""
+    company's own goals (its words carry the need most precisely).
+
+    Every query's BM25 text ends with the company's sector and subsector. A use case's
+    dense query is the catalogue's text alone: the same for every company, so the searcher
+    embeds it once (the sector and subsector still count, through BM25 and the boosts;
+    relevance is unchanged on evals/retrieval, see docs/retrieval.md)."""
     company = assessment.company
     context = " ".join(filter(None, [company.sector.replace("_", " "), company.subsector or ""]))
-    queries: list[tuple[str, float]] = []
+    queries: list[SearchQuery] = []
     if plan:
-        queries += [(f"{uc.query} {context}".strip(), 1.0) for uc in plan.use_cases]
+        queries += [SearchQuery(f"{uc.query} {context}".strip(), uc.query) for uc in plan.use_cases]
     if assessment.goals:
-        queries.append((" ".join(assessment.goals) + f" {context}", GOALS_QUERY_WEIGHT))
+        goals = " ".join(assessment.goals) + f" {context}"
+        queries.append(SearchQuery(goals, goals, GOALS_QUERY_WEIGHT))
     if not queries:
-        queries.append((f"intelligenza artificiale {context}", 1.0))
+        fallback = f"intelligenza artificiale {context}"
+        queries.append(SearchQuery(fallback, fallback))
     return queries
 
 
 def queries_for(assessment: Assessment, plan: Plan | None) -> list[str]:
-    """The retrieval queries of an assessment (see `weighted_queries`)."""
-    return [q for q, _ in weighted_queries(assessment, plan)]
+    """The retrieval queries' BM25 texts for an assessment (see `weighted_queries`)."""
+    return [q.text for q in weighted_queries(assessment, plan)]
 
 
 def _split(meta: dict[str, Any], key: str) -> list[str]:
@@ -373,7 +338,11 @@ def retrieve_cases(
     """The k most relevant case studies for this assessment (and plan), best first."""
     searcher = searcher or HybridSearcher(index)
     weighted = weighted_queries(assessment, plan)
-    hits = searcher.search_chunks([q for q, _ in weighted], weights=[w for _, w in weighted])
+    hits = searcher.search_chunks(
+        [q.text for q in weighted],
+        weights=[q.weight for q in weighted],
+        dense_queries=[q.dense for q in weighted],
+    )
     planned = [uc.use_case for uc in plan.use_cases] if plan else []
     wanted = [uc.use_case for uc in plan.use_cases if uc.from_goal] if plan else []
     labels = {uc.use_case: uc.title for uc in plan.use_cases} if plan else {}

@@ -6,7 +6,14 @@ import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from dih_ai.plan import make_plan
-from dih_ai.retrieval import CaseRetriever, HybridSearcher, queries_for, retrieve_cases, tokenize
+from dih_ai.retrieval import (
+    CaseRetriever,
+    HybridSearcher,
+    queries_for,
+    retrieve_cases,
+    tokenize,
+    weighted_queries,
+)
 
 
 def test_meccanica_gets_the_cases_a_consultant_would_cite(meccanica, workspace) -> None:
@@ -67,6 +74,34 @@ def test_dense_side_resolves_ids_to_the_chunks_chroma_would_return(workspace) ->
     ]
 
 
+def test_use_case_queries_are_embedded_once_company_queries_every_time(
+    meccanica, workspace, monkeypatch
+) -> None:
+    """The dense side of a use case reads the catalogue's query text alone, the same for
+    every company: the searcher embeds it once. The goals query is the company's own words,
+    embedded on every search; the BM25 side keeps the sector and subsector."""
+    plan = make_plan(meccanica)
+    queries = weighted_queries(meccanica, plan)
+    goals = queries[-1]
+    assert goals.weight > 1 and goals.dense == goals.text
+    assert "ridurre i fermi macchina" in goals.dense
+    for query, use_case in zip(queries, plan.use_cases, strict=False):
+        assert query.dense == use_case.query
+        assert query.text.startswith(use_case.query) and meccanica.company.sector in query.text
+    embedded: list[str] = []
+    real = workspace.index.query_vectors
+    monkeypatch.setattr(
+        workspace.index, "query_vectors", lambda texts: embedded.extend(texts) or real(texts)
+    )
+    searcher = HybridSearcher(workspace.index)
+    first = retrieve_cases(meccanica, workspace.index, plan, searcher=searcher)
+    assert embedded == [q.dense for q in queries]
+    embedded.clear()
+    again = retrieve_cases(meccanica, workspace.index, plan, searcher=searcher)
+    assert embedded == [goals.dense]
+    assert [(c.id, c.score) for c in again] == [(c.id, c.score) for c in first]
+
+
 class TestCaseRetriever(RetrieversIntegrationTests):
     @pytest.fixture(autouse=True)
     def _index(self, workspace) -> None:
@@ -90,10 +125,10 @@ def test_sparse_bm25_scores_are_rank_bm25s(workspace) -> None:
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from dih_ai.retrieval import _Lexical
+    from dih_ai.lexical import BM25
 
     chunks = workspace.index.all_chunks()
-    ours = _Lexical(chunks)
+    ours = BM25(chunks)
     reference = BM25Okapi([tokenize(c.text) for c in chunks])
     for query in (
         "manutenzione predittiva torni CNC vibrazioni",
