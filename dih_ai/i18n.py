@@ -62,9 +62,11 @@ def money(value: int, language: Language | str) -> str:
 
 
 def money_range(cost: tuple[int, int] | None, language: Language | str) -> str:
-    """A euro range: 8.000-25.000 € / €8,000-25,000."""
+    """A euro range: 8.000-25.000 € / €8,000-25,000; one figure when both ends agree."""
     if not cost:
         return ""
+    if cost[0] == cost[1]:
+        return money(cost[0], language)
     low, high = (f"{c:,}".replace(",", "." if language == "it" else ",") for c in cost)
     return f"{low}-{high} €" if language == "it" else f"€{low}-{high}"
 

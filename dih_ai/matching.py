@@ -243,6 +243,10 @@ def has_factory(assessment: Assessment) -> bool:
 
 
 def quote(text: str) -> str:
-    """Untrusted text shortened for quoting in a reason."""
+    """Untrusted text shortened for quoting in a reason, cut between words."""
     text = " ".join(text.split()).rstrip(".;: ")
-    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"
+    if len(text) <= MAX_QUOTE:
+        return text
+    cut = text[:MAX_QUOTE]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut[: MAX_QUOTE - 1]
+    return cut.rstrip(",;:( ") + "…"

@@ -41,6 +41,11 @@ def mentions_any(text: str, keywords: list[str]) -> bool:
     return any(mentions(text, k) for k in keywords)
 
 
+def mentions_together(text: str, alternatives: list[str]) -> bool:
+    """True when every word of any alternative is mentioned in `text` ("a+b": both)."""
+    return any(all(mentions(text, w) for w in alt.split("+")) for alt in alternatives)
+
+
 def matched_keywords(text: str, keywords: list[str]) -> list[str]:
     """The keywords mentioned in `text`, in their order."""
     return [k for k in keywords if mentions(text, k)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dih_ai.assessment.models import Assessment
 from dih_ai.draft import Initiative
-from dih_ai.i18n import date, localised
+from dih_ai.i18n import date, localised, phrase
 from dih_ai.knowledge import as_date
-from dih_ai.matching import catalogue
+from dih_ai.matching import INSTRUCTION_WORDS, catalogue, note_sentences, quote
 from dih_ai.plan.models import AIActMilestone
 from dih_ai.resources import load_data
+from dih_ai.text import mentions_any, mentions_together
 
 
 def ai_act_milestones(language: str, as_of: dt.date) -> list[AIActMilestone]:
@@ -39,9 +41,21 @@ def class_duties(language: str) -> dict[str, str]:
     return {k: localised(v, language) for k, v in duties.items()}
 
 
-def worker_conditions(initiatives: list[Initiative], language: str) -> list[str]:
-    """The conditions for AI that processes workers' data, when an initiative does."""
+def worker_conditions(
+    initiatives: list[Initiative], language: str, assessment: Assessment | None = None
+) -> list[str]:
+    """The conditions for AI that processes workers' data, when an initiative does; first,
+    where the consultant's notes ask to rank, reward or evaluate staff, that wish quoted
+    with what it takes."""
     specs = catalogue()["use_cases"]
     if not any(i.use_case and specs[i.use_case].get("touches_staff") for i in initiatives):
         return []
-    return [str(x) for x in load_data("ai_act.yaml")["worker_conditions"]["text"][language]]
+    data = load_data("ai_act.yaml")["worker_conditions"]
+    out = [str(x) for x in data["text"][language]]
+    words = [w for ws in data["evaluation_words"].values() for w in ws]
+    for sentence in note_sentences(assessment) if assessment else []:
+        if mentions_together(sentence, words) and not mentions_any(sentence, INSTRUCTION_WORDS):
+            note = f"«{quote(sentence)}»"
+            out.insert(0, phrase("worker_note", language, note=note, date=annex_iii_date(language)))
+            break
+    return out

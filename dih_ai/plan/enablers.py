@@ -72,9 +72,9 @@ def _foundation_why(trigger: str, assessment: Assessment, overall: float) -> str
     language = assessment.language
     kind, _, text = trigger.partition(":")
     if kind == "goal":
-        return phrase("goal_reason", language, goal=quote(text))
+        return phrase("goal_reason", language, quoted=f"«{quote(text)}»")
     if kind == "note":
-        return phrase("note_reason", language, note=text)
+        return phrase("note_reason", language, quoted=f"«{text}»")
     return phrase("basic_band_reason", language, score=number(overall, language))
 
 

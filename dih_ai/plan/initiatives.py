@@ -98,7 +98,7 @@ def _initiative(
         use_case=cast(UseCase, choice.use_case),  # a catalogue key; the model validates it
         description=description,
         prerequisites=prerequisites,
-        kpis=catalogue_kpis(spec, language),
+        kpis=catalogue_kpis(spec, language, assessment),
         ai_act_risk=spec["ai_act"]["class"],
         effort=spec["effort"],
         funding=funding,

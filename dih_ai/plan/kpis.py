@@ -4,14 +4,22 @@ the next stage."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from dih_ai.analysis import Readiness
 from dih_ai.draft import KPI, Initiative
 from dih_ai.i18n import localised, number, phrase
-from dih_ai.matching import catalogue
+from dih_ai.matching import INSTRUCTION_WORDS, catalogue, note_sentences
 from dih_ai.plan.enablers import DATA_ENABLERS, FOUNDATIONS
 from dih_ai.resources import load_data
+from dih_ai.text import mentions_any, mentions_together
+
+if TYPE_CHECKING:
+    from dih_ai.assessment.models import Assessment
+
+_PERCENT = re.compile(r"(?<![\d.,\-–])(\d{1,3}(?:[.,]\d+)?)\s?%")
+_TODAY = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)%")
 
 # Units written in KPI names and case results, to one spelling each
 _UNITS = {
@@ -34,17 +42,59 @@ def change_text(change: list[float], language: str) -> str:
     return f"{number(low, language, sign=True)}%…{number(high, language, sign=True)}%"
 
 
-def catalogue_kpis(spec: dict[str, Any], language: str) -> list[KPI]:
-    """A use case's KPIs with the catalogue's typical change as their targets."""
-    return [
-        KPI(
-            name=localised(k["name"], language),
-            target=phrase(
-                "kpi_from_catalogue", language, change=change_text(k["change"], language)
-            ),
+def percent_in_notes(words: list[str], assessment: Assessment) -> float | None:
+    """The percentage the consultant's notes give for a KPI: a note sentence that names it
+    (any of `words`; "a+b" needs both) and holds exactly one percentage. None when no
+    sentence does, or two disagree; a sentence that gives orders is not a fact."""
+    found: set[float] = set()
+    for sentence in note_sentences(assessment):
+        if mentions_any(sentence, INSTRUCTION_WORDS):
+            continue
+        if not mentions_together(sentence, words):
+            continue
+        values = _PERCENT.findall(sentence)
+        if len(values) == 1:
+            found.add(float(values[0].replace(",", ".")))
+    return found.pop() if len(found) == 1 else None
+
+
+def _percent_today(kpi: KPI) -> float | None:
+    """Today's value of a percentage KPI whose baseline came from the notes."""
+    found = _TODAY.match(kpi.baseline or "")
+    return float(found.group(1).replace(",", ".")) if found else None
+
+
+def _from_today(today: float, change: list[float], rest: str, language: str) -> str:
+    """A relative target as the range it means for this company: "17-20%, i.e. …"."""
+    values = sorted(min(100.0, max(0.0, today * (1 + c / 100))) for c in change)
+    digits = 1 if today < 10 else 0
+    low, high = (number(round(v, digits), language) for v in values)
+    if low == high:
+        return phrase("kpi_target_from_today", language, low="", high=high, rest=rest).lstrip("-")
+    return phrase("kpi_target_from_today", language, low=low, high=high, rest=rest)
+
+
+def catalogue_kpis(
+    spec: dict[str, Any], language: str, assessment: Assessment | None = None
+) -> list[KPI]:
+    """A use case's KPIs with the catalogue's typical change as their targets; today's value
+    from the consultant's notes where they give it (see `percent_in_notes`), and then the
+    target as the range it means for this company."""
+    out = []
+    for k in spec["kpis"]:
+        target = phrase("kpi_from_catalogue", language, change=change_text(k["change"], language))
+        today = percent_in_notes(k["today"], assessment) if assessment and "today" in k else None
+        if today is None:
+            out.append(KPI(name=localised(k["name"], language), target=target))
+            continue
+        out.append(
+            KPI(
+                name=localised(k["name"], language),
+                target=_from_today(today, k["change"], target, language),
+                baseline=phrase("kpi_today_from_notes", language, value=number(today, language)),
+            )
         )
-        for k in spec["kpis"]
-    ]
+    return out
 
 
 def _unit_of(text: str) -> str | None:
@@ -79,12 +129,12 @@ def _case_result(kpi: KPI, entry: dict[str, Any], studies: list[Any]) -> tuple[A
     return None
 
 
-def _case_target(study: Any, result: Any, language: str) -> str:
+def _case_target(study: Any, result: Any, language: str, today: float | None = None) -> str:
     change = (result.value - result.baseline) / result.baseline * 100
     low, high = round(change / 2), round(change)
     unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
     space = "" if unit in ("%", "") else " "
-    return phrase(
+    target = phrase(
         "kpi_from_case",
         language,
         change=change_text([low, high], language),
@@ -93,6 +143,7 @@ def _case_target(study: Any, result: Any, language: str) -> str:
         before=f"{number(result.baseline, language)}{space}{unit}",
         after=f"{number(result.value, language)}{space}{unit}",
     )
+    return target if today is None else _from_today(today, [low, high], target, language)
 
 
 def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> list[KPI]:
@@ -108,7 +159,7 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
         if not found:
             out.append(kpi)
             continue
-        target = _case_target(*found, language)
+        target = _case_target(*found, language, _percent_today(kpi))
         out.append(kpi.model_copy(update={"target": target}))
     return out
 

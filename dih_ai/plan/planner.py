@@ -99,7 +99,7 @@ def make_plan(
         funding_watch=watched,
         ai_act=ai_act_milestones(language, as_of),
         class_duties=class_duties(language),
-        worker_conditions=worker_conditions(initiatives, language),
+        worker_conditions=worker_conditions(initiatives, language, assessment),
         goals=goal_coverage(assessment, initiatives),
         note_facts=list(dict.fromkeys(map(quote, notes))),
         budget=budget(initiatives),

@@ -34,12 +34,20 @@ def sensor_notes(assessment: Assessment) -> list[str]:
 
 
 def _tech_reason(spec: dict[str, Any], assessment: Assessment) -> str | None:
+    """The technologies the use case builds on that the company has at least considered,
+    each with its level in words ("IoT/IIoT 3/5, in test")."""
     techs = assessment.dma.technologies
-    started = [k for k in spec["technologies"] if techs.get(k, 0) >= 1]
+    language = assessment.language
+    started = sorted(
+        (k for k in spec["technologies"] if techs.get(k, 0) >= 1), key=lambda k: -techs[k]
+    )
     if not started:
         return None
-    names = ", ".join(f"{t('technologies', k, assessment.language)} {techs[k]}/5" for k in started)
-    return phrase("tech_reason", assessment.language, names=names)
+    names = ", ".join(
+        f"{t('technologies', k, language)} {techs[k]}/5 ({t('tech_levels', techs[k], language)})"
+        for k in started
+    )
+    return phrase("tech_reason", language, names=names)
 
 
 def _fill_score(spec: dict[str, Any], assessment: Assessment) -> float:
@@ -68,20 +76,24 @@ class _Asked:
 def _asked(assessment: Assessment) -> _Asked:
     language = assessment.language
     out = _Asked()
+    goals: dict[str, list[str]] = {}
+    notes: dict[str, list[str]] = {}
     for m in goal_matches(assessment):
-        out.reasons.setdefault(m.key, []).append(
-            phrase("goal_reason", language, goal=quote(m.text))
-        )
+        goals.setdefault(m.key, []).append(quote(m.text))
         out.scores[m.key] = out.scores.get(m.key, 0.0) + 10 + m.score
         out.priority.setdefault(m.key, m.rank)
         out.from_goal.add(m.key)
     for m in note_matches(assessment):
-        out.reasons.setdefault(m.key, []).append(
-            phrase("note_reason", language, note=quote(m.text))
-        )
+        notes.setdefault(m.key, []).append(quote(m.text))
         out.scores[m.key] = out.scores.get(m.key, 0.0) + 5 + m.score
         out.priority.setdefault(m.key, NOT_ASKED)
         out.used_notes.append(m.text)
+    for key in out.scores:  # one reason per kind: "stated goals: «a», «b»"
+        for kind, quoted in (("goal_reason", goals.get(key)), ("note_reason", notes.get(key))):
+            if quoted:
+                many = f"{kind}s" if len(quoted) > 1 else kind
+                texts = ", ".join(f"«{q}»" for q in dict.fromkeys(quoted))
+                out.reasons.setdefault(key, []).append(phrase(many, language, quoted=texts))
     return out
 
 
