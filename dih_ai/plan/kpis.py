@@ -64,14 +64,20 @@ def _percent_today(kpi: KPI) -> float | None:
     return float(found.group(1).replace(",", ".")) if found else None
 
 
-def _from_today(today: float, change: list[float], rest: str, language: str) -> str:
-    """A relative target as the range it means for this company: "17-20%, i.e. …"."""
-    values = sorted(min(100.0, max(0.0, today * (1 + c / 100))) for c in change)
+def _from_today(today: float, values: list[float], rest: str, language: str) -> str:
+    """A target as the range it means for this company ("17-20%, i.e. …"), from today's
+    value and the two ends it may reach; the relative target alone (`rest`) when an end
+    falls outside 0-100%."""
+    if any(v < 0 or v > 100 for v in values):
+        return rest
     digits = 1 if today < 10 else 0
-    low, high = (number(round(v, digits), language) for v in values)
-    if low == high:
-        return phrase("kpi_target_from_today", language, low="", high=high, rest=rest).lstrip("-")
-    return phrase("kpi_target_from_today", language, low=low, high=high, rest=rest)
+    ends = dict.fromkeys(number(round(v, digits), language) for v in sorted(values))
+    return phrase("kpi_target_from_today", language, span="-".join(ends), rest=rest)
+
+
+def _relative(today: float, change: list[float]) -> list[float]:
+    """The values `today` reaches with each relative change (in %)."""
+    return [today * (1 + c / 100) for c in change]
 
 
 def catalogue_kpis(
@@ -90,7 +96,7 @@ def catalogue_kpis(
         out.append(
             KPI(
                 name=localised(k["name"], language),
-                target=_from_today(today, k["change"], target, language),
+                target=_from_today(today, _relative(today, k["change"]), target, language),
                 baseline=phrase("kpi_today_from_notes", language, value=number(today, language)),
             )
         )
@@ -130,20 +136,27 @@ def _case_result(kpi: KPI, entry: dict[str, Any], studies: list[Any]) -> tuple[A
 
 
 def _case_target(study: Any, result: Any, language: str, today: float | None = None) -> str:
+    """A KPI target grounded in a case's result: half to all of its relative change; with
+    today's value known, the range it means for this company, and for a rising percentage
+    half to all of the share of its gap to 100% that the case closed."""
     change = (result.value - result.baseline) / result.baseline * 100
     low, high = round(change / 2), round(change)
     unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
     space = "" if unit in ("%", "") else " "
-    target = phrase(
-        "kpi_from_case",
-        language,
-        change=change_text([low, high], language),
-        case=study.id,
-        kpi=result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi,
-        before=f"{number(result.baseline, language)}{space}{unit}",
-        after=f"{number(result.value, language)}{space}{unit}",
-    )
-    return target if today is None else _from_today(today, [low, high], target, language)
+    case = {
+        "case": study.id,
+        "kpi": result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi,
+        "before": f"{number(result.baseline, language)}{space}{unit}",
+        "after": f"{number(result.value, language)}{space}{unit}",
+    }
+    relative = phrase("kpi_from_case", language, change=change_text([low, high], language), **case)
+    if today is None:
+        return relative
+    if unit == "%" and result.value > result.baseline and result.baseline < 100:
+        share = (result.value - result.baseline) / (100 - result.baseline)
+        values = [today + s * (100 - today) for s in (share / 2, share)]
+        return _from_today(today, values, phrase("kpi_from_case_gap", language, **case), language)
+    return _from_today(today, _relative(today, [low, high]), relative, language)
 
 
 def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> list[KPI]:
