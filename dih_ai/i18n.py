@@ -55,6 +55,18 @@ def number(value: float, language: Language | str, sign: bool = False) -> str:
     return text.replace(".", ",") if language == "it" else text
 
 
+def quantity(value: float, unit: str | None, language: Language | str) -> str:
+    """A figure with its unit as a reader writes it: "7,4%", "1 giorno", "5 giorni", "11"
+    (a count, unit "n"), "14/mese" (unit "n/mese")."""
+    unit = (unit or "").strip()
+    if unit == "n" or unit.startswith("n/"):
+        unit = unit[1:]
+    if value == 1:
+        unit = str(labels().get("unit_singular", {}).get(unit, unit))
+    space = "" if unit in ("", "%") or unit.startswith("/") else " "
+    return f"{number(value, language)}{space}{unit}"
+
+
 def money(value: int, language: Language | str) -> str:
     """Euros: 12.000 € in Italian, €12,000 in English."""
     text = f"{int(value):,}"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dih_ai.analysis import Readiness
 from dih_ai.draft import KPI, Initiative
-from dih_ai.i18n import localised, number, phrase
+from dih_ai.i18n import localised, number, phrase, quantity
 from dih_ai.matching import INSTRUCTION_WORDS, catalogue, note_sentences
 from dih_ai.plan.enablers import DATA_ENABLERS, FOUNDATIONS
 from dih_ai.resources import load_data
@@ -142,12 +142,11 @@ def _case_target(study: Any, result: Any, language: str, today: float | None = N
     change = (result.value - result.baseline) / result.baseline * 100
     low, high = round(change / 2), round(change)
     unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
-    space = "" if unit in ("%", "") else " "
     case = {
         "case": study.id,
         "kpi": result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi,
-        "before": f"{number(result.baseline, language)}{space}{unit}",
-        "after": f"{number(result.value, language)}{space}{unit}",
+        "before": quantity(result.baseline, unit, language),
+        "after": quantity(result.value, unit, language),
     }
     relative = phrase("kpi_from_case", language, change=change_text([low, high], language), **case)
     if today is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dih_ai.i18n import number, phrase, t
+from dih_ai.i18n import phrase, quantity, t
 from dih_ai.resources import labels, load_data
 from dih_ai.vocab import Language
 from dih_ai.writers import Source
@@ -15,11 +15,10 @@ def result_text(result: Any, language: Language) -> str:
     """A case result in words: its KPI, from the baseline (when known) to the value."""
     unit = result.unit_in(language) if hasattr(result, "unit_in") else (result.unit or "")
     kpi = result.kpi_in(language) if hasattr(result, "kpi_in") else result.kpi
-    space = "" if unit in ("%", "") else " "
-    value = f"{number(result.value, language)}{space}{unit}"
+    value = quantity(result.value, unit, language)
     if result.baseline is None:
         return f"{kpi}: {value}"
-    base = f"{number(result.baseline, language)}{space}{unit}"
+    base = quantity(result.baseline, unit, language)
     return phrase("case_result", language, kpi=kpi, before=base, after=value)
 
 
