@@ -486,3 +486,41 @@ def test_a_rising_percentage_closes_the_share_of_the_gap_a_case_closed() -> None
     kpi = grounded_kpis(scheduling, [case], "it")[0]
     assert kpi.target.startswith("95-97%, cioè metà o tutta la parte del divario verso il 100%")
     assert "Caso [cs-x]: consegne puntuali da 78% a 91%" in kpi.target
+
+
+def test_a_time_the_goal_asks_for_leads_the_target_and_the_notes_give_today() -> None:
+    plan = plan_of(
+        goals=["tracciabilità dei lotti con richiamo simulato in meno di quattro ore"],
+        notes="L'ultimo richiamo simulato chiesto da una catena ha richiesto due giorni.",
+    )
+    trace = next(i for i in plan.initiatives if i.use_case == "traceability")
+    kpi = next(k for k in trace.kpis if k.name.startswith("tempo per ricostruire"))
+    assert kpi.baseline == "2 giorni (dalle note del consulente)"
+    assert kpi.target.startswith("entro 4 ore (obiettivo dichiarato); ")
+
+
+def test_hours_a_month_in_the_notes_set_the_downtime_range() -> None:
+    plan = plan_of(
+        goals=["ridurre i fermi macchina"],
+        notes="I fermi non pianificati sui torni sono circa 52 ore al mese.",
+    )
+    maintenance = next(i for i in plan.initiatives if i.use_case == "predictive_maintenance")
+    kpi = maintenance.kpis[0]
+    assert kpi.baseline == "52 ore/mese (dalle note del consulente)"
+    assert kpi.target.startswith("34-44 ore/mese, cioè -15%…-35%")
+
+
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        ("quote new designs within 48 hours", (48.0, "hours")),
+        ("preventivi per i nuovi codici in un giorno", (1.0, "days")),
+        ("send quotes within two working days", (2.0, "working_days")),
+        ("rispondere ai clienti a giorni", None),  # no figure
+        ("ridurre le ore di straordinario", None),
+    ],
+)
+def test_the_time_a_goal_asks_for(goal: str, expected: tuple[float, str] | None) -> None:
+    from dih_ai.plan.figures import time_asked
+
+    assert time_asked([goal]) == expected

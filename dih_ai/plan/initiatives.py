@@ -10,7 +10,7 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.draft import Initiative
 from dih_ai.funding import FundingEntry
 from dih_ai.i18n import localised, phrase
-from dih_ai.matching import catalogue
+from dih_ai.matching import catalogue, goal_matches
 from dih_ai.plan.costs import USE_CASE_FUNDING_KINDS, funding_for, scaled_cost
 from dih_ai.plan.horizons import earliest_horizon, placement, sequenced
 from dih_ai.plan.kpis import catalogue_kpis
@@ -74,6 +74,11 @@ def _prerequisites(
     return list(dict.fromkeys(p for p in out if p))
 
 
+def _goals_of(use_case: str, assessment: Assessment) -> list[str]:
+    """The stated goals that ask for `use_case`."""
+    return [m.text for m in goal_matches(assessment) if m.key == use_case]
+
+
 def _initiative(
     choice: UseCaseChoice,
     horizon: Horizon,
@@ -98,7 +103,7 @@ def _initiative(
         use_case=cast(UseCase, choice.use_case),  # a catalogue key; the model validates it
         description=description,
         prerequisites=prerequisites,
-        kpis=catalogue_kpis(spec, language, assessment),
+        kpis=catalogue_kpis(spec, language, assessment, _goals_of(choice.use_case, assessment)),
         ai_act_risk=spec["ai_act"]["class"],
         effort=spec["effort"],
         funding=funding,

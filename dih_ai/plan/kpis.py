@@ -10,15 +10,20 @@ from typing import TYPE_CHECKING, Any
 from dih_ai.analysis import Readiness
 from dih_ai.draft import KPI, Initiative
 from dih_ai.i18n import localised, number, phrase, quantity
-from dih_ai.matching import INSTRUCTION_WORDS, catalogue, note_sentences
+from dih_ai.matching import catalogue
 from dih_ai.plan.enablers import DATA_ENABLERS, FOUNDATIONS
+from dih_ai.plan.figures import (
+    duration_in_notes,
+    duration_text,
+    hours_a_month_in_notes,
+    percent_in_notes,
+    with_time_asked,
+)
 from dih_ai.resources import load_data
-from dih_ai.text import mentions_any, mentions_together
 
 if TYPE_CHECKING:
     from dih_ai.assessment.models import Assessment
 
-_PERCENT = re.compile(r"(?<![\d.,\-–])(\d{1,3}(?:[.,]\d+)?)\s?%")
 _TODAY = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)%")
 
 # Units written in KPI names and case results, to one spelling each
@@ -42,37 +47,24 @@ def change_text(change: list[float], language: str) -> str:
     return f"{number(low, language, sign=True)}%…{number(high, language, sign=True)}%"
 
 
-def percent_in_notes(words: list[str], assessment: Assessment) -> float | None:
-    """The percentage the consultant's notes give for a KPI: a note sentence that names it
-    (any of `words`; "a+b" needs both) and holds exactly one percentage. None when no
-    sentence does, or two disagree; a sentence that gives orders is not a fact."""
-    found: set[float] = set()
-    for sentence in note_sentences(assessment):
-        if mentions_any(sentence, INSTRUCTION_WORDS):
-            continue
-        if not mentions_together(sentence, words):
-            continue
-        values = _PERCENT.findall(sentence)
-        if len(values) == 1:
-            found.add(float(values[0].replace(",", ".")))
-    return found.pop() if len(found) == 1 else None
-
-
 def _percent_today(kpi: KPI) -> float | None:
     """Today's value of a percentage KPI whose baseline came from the notes."""
     found = _TODAY.match(kpi.baseline or "")
     return float(found.group(1).replace(",", ".")) if found else None
 
 
-def _from_today(today: float, values: list[float], rest: str, language: str) -> str:
+def _from_today(
+    today: float, values: list[float], rest: str, language: str, unit: str = "%"
+) -> str:
     """A target as the range it means for this company ("17-20%, i.e. …"), from today's
     value and the two ends it may reach; the relative target alone (`rest`) when an end
-    falls outside 0-100%."""
-    if any(v < 0 or v > 100 for v in values):
+    leaves 0-100% (for a percentage) or goes below 0."""
+    if any(v < 0 or (unit == "%" and v > 100) for v in values):
         return rest
     digits = 1 if today < 10 else 0
     ends = dict.fromkeys(number(round(v, digits), language) for v in sorted(values))
-    return phrase("kpi_target_from_today", language, span="-".join(ends), rest=rest)
+    span = "-".join(ends) + ("" if unit == "%" else " ") + unit
+    return phrase("kpi_target_from_today", language, span=span, rest=rest)
 
 
 def _relative(today: float, change: list[float]) -> list[float]:
@@ -80,26 +72,52 @@ def _relative(today: float, change: list[float]) -> list[float]:
     return [today * (1 + c / 100) for c in change]
 
 
+def _from_notes(kpi: KPI, entry: dict[str, Any], assessment: Assessment, language: str) -> KPI:
+    """The KPI with today's value where the consultant's notes give it: a duration for a
+    time KPI; a percentage, with the target then as this company's range."""
+    if is_time(kpi.name):
+        found = duration_in_notes(entry["today"], assessment)
+        if found is None:
+            return kpi
+        today_text = duration_text(*found, language)
+        return kpi.model_copy(
+            update={"baseline": phrase("kpi_today_from_notes", language, value=today_text)}
+        )
+    unit = _kpi_unit(kpi.name)
+    readers = {"%": percent_in_notes, "ore/mese": hours_a_month_in_notes}
+    readers["hours/month"] = hours_a_month_in_notes
+    today = readers[unit](entry["today"], assessment) if unit in readers else None
+    if today is None:
+        return kpi
+    target = _from_today(today, _relative(today, entry["change"]), kpi.target, language, unit)
+    space = "" if unit == "%" else " "
+    value = f"{number(today, language)}{space}{unit}"
+    return kpi.model_copy(
+        update={"target": target, "baseline": phrase("kpi_today_from_notes", language, value=value)}
+    )
+
+
 def catalogue_kpis(
-    spec: dict[str, Any], language: str, assessment: Assessment | None = None
+    spec: dict[str, Any],
+    language: str,
+    assessment: Assessment | None = None,
+    goals: list[str] | None = None,
 ) -> list[KPI]:
     """A use case's KPIs with the catalogue's typical change as their targets; today's value
-    from the consultant's notes where they give it (see `percent_in_notes`), and then the
-    target as the range it means for this company."""
+    from the consultant's notes where they give it (`figures`), and a time KPI's target led
+    by the time the use case's `goals` ask for."""
     out = []
-    for k in spec["kpis"]:
-        target = phrase("kpi_from_catalogue", language, change=change_text(k["change"], language))
-        today = percent_in_notes(k["today"], assessment) if assessment and "today" in k else None
-        if today is None:
-            out.append(KPI(name=localised(k["name"], language), target=target))
-            continue
-        out.append(
-            KPI(
-                name=localised(k["name"], language),
-                target=_from_today(today, _relative(today, k["change"]), target, language),
-                baseline=phrase("kpi_today_from_notes", language, value=number(today, language)),
-            )
+    for entry in spec["kpis"]:
+        change = change_text(entry["change"], language)
+        kpi = KPI(
+            name=localised(entry["name"], language),
+            target=phrase("kpi_from_catalogue", language, change=change),
         )
+        if assessment and "today" in entry:
+            kpi = _from_notes(kpi, entry, assessment, language)
+        if goals and is_time(kpi.name):
+            kpi.target = with_time_asked(kpi.target, goals, language)
+        out.append(kpi)
     return out
 
 
@@ -107,6 +125,17 @@ def _unit_of(text: str) -> str | None:
     if "%" in text:
         return "%"
     return _UNITS.get(text.strip().lower())
+
+
+def _kpi_unit(kpi_name: str) -> str:
+    """The unit of a KPI: the last bracket of its name ("%" inside "MAPE %")."""
+    bracket = kpi_name.rsplit("(", 1)[1].rstrip(") ") if "(" in kpi_name else ""
+    return "%" if "%" in bracket else bracket
+
+
+def is_time(kpi_name: str) -> bool:
+    """A KPI measured in hours, minutes or days (the last bracket of its name)."""
+    return _unit_of(_kpi_unit(kpi_name)) in ("h", "min", "d")
 
 
 def same_unit(kpi_name: str, case_unit: str) -> bool:
@@ -158,10 +187,12 @@ def _case_target(study: Any, result: Any, language: str, today: float | None = N
     return _from_today(today, _relative(today, [low, high]), relative, language)
 
 
-def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> list[KPI]:
+def grounded_kpis(
+    initiative: Initiative, studies: list[Any], language: str, goals: list[str] | None = None
+) -> list[KPI]:
     """The initiative's KPI targets as ranges grounded in a cited case's result where one
     measures the same KPI (same subsector first: `studies` come best first), else the
-    catalogue's typical change."""
+    catalogue's typical change; a time KPI's target led by the time its `goals` ask for."""
     spec = catalogue()["use_cases"].get(initiative.use_case or "")
     if not spec:
         return initiative.kpis
@@ -172,6 +203,8 @@ def grounded_kpis(initiative: Initiative, studies: list[Any], language: str) -> 
             out.append(kpi)
             continue
         target = _case_target(*found, language, _percent_today(kpi))
+        if goals and is_time(kpi.name):
+            target = with_time_asked(target, goals, language)
         out.append(kpi.model_copy(update={"target": target}))
     return out
 

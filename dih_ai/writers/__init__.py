@@ -103,11 +103,12 @@ def cited_initiatives(data: WriterInput, per_initiative: int = 3) -> list[Initia
     out = []
     for item in data.plan.initiatives:
         cases = [s.study for s in grouped.get(item.use_case or "", [])][:per_initiative]
+        goals = [g.goal for g in data.plan.goals if item.id in g.initiatives]
         out.append(
             item.model_copy(
                 update={
                     "citations": [c.id for c in cases],
-                    "kpis": grounded_kpis(item, cases, data.language),
+                    "kpis": grounded_kpis(item, cases, data.language, goals),
                 }
             )
         )
