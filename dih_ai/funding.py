@@ -81,12 +81,17 @@ def eligible(entry: dict[str, Any], assessment: Assessment) -> bool:
     return not sectors or company.sector in sectors
 
 
-def _entry(raw: dict[str, Any], status: Status, on: dt.date, language: Language) -> FundingEntry:
+def _entry(
+    raw: dict[str, Any], status: Status, on: dt.date, language: Language, asked: bool = False
+) -> FundingEntry:
     closes = as_date(raw.get("closes"))
     note = None
     if status == "closed":
         if raw.get("next_edition") == "unknown":
             note = phrase("funding_watch_note", language)
+        elif asked:  # the goals or notes ask about it: say why it is closed
+            detail = localised(raw["intensity_text"], language)
+            note = phrase("funding_asked_note", language, detail=detail)
         else:
             note = phrase("funding_closed_note", language)
     return FundingEntry(
@@ -128,7 +133,7 @@ def measures_for(
             continue
         if status == "closed":
             if raw.get("next_edition") == "unknown" or asked:
-                watched.append(_entry(raw, status, as_of, language))
+                watched.append(_entry(raw, status, as_of, language, asked))
             continue
         offered.append(_entry(raw, status, as_of, language))
     return offered, watched

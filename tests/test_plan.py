@@ -524,3 +524,18 @@ def test_the_time_a_goal_asks_for(goal: str, expected: tuple[float, str] | None)
     from dih_ai.plan.figures import time_asked
 
     assert time_asked([goal]) == expected
+
+
+def test_a_closed_measure_the_company_asks_about_is_answered_where_it_asks() -> None:
+    """'Qualificarsi per la Transizione 5.0' is a goal no use case answers: the draft says
+    the credit is closed, why, and what replaced it, there and in the watch list."""
+    plan = plan_of(goals=["ridurre i fermi macchina", "accedere al credito Transizione 5.0"])
+    asked = next(g for g in plan.goals if "Transizione" in g.goal)
+    assert asked.initiatives == []
+    assert asked.reason and asked.reason.startswith("«Credito d'imposta Transizione 5.0» non è")
+    assert "sostituito dall'iperammortamento" in asked.reason
+    watched = next(f for f in plan.funding_watch if f.id == "transizione_5_0")
+    assert watched.note and watched.note.startswith(
+        "chiesta dall'azienda; chiuso: risorse esaurite"
+    )
+    assert all(f.id != "transizione_5_0" for f in plan.funding)

@@ -9,7 +9,7 @@ from dih_ai.analysis import Readiness, analyse
 from dih_ai.assessment.models import Assessment
 from dih_ai.draft import Initiative
 from dih_ai.errors import InputError, Problem
-from dih_ai.funding import measures_for
+from dih_ai.funding import FundingEntry, measures_for
 from dih_ai.i18n import phrase
 from dih_ai.knowledge import drafting_date, knowledge_as_of
 from dih_ai.matching import GoalCoverage, quote
@@ -21,6 +21,7 @@ from dih_ai.plan.initiatives import use_case_initiatives
 from dih_ai.plan.kpis import dma_targets
 from dih_ai.plan.models import Plan
 from dih_ai.plan.use_cases import MAX_USE_CASES, choose_use_cases, sensor_notes
+from dih_ai.resources import load_data
 
 NEXT_STAGE = {"T0": "T1", "T1": "T2", "T2": "T2"}
 
@@ -40,13 +41,26 @@ def check_dates(assessment: Assessment, as_of: dt.date, source: str | None = Non
         )
 
 
-def goal_coverage(assessment: Assessment, initiatives: list[Initiative]) -> list[GoalCoverage]:
-    """Each stated goal and the initiatives whose reasons quote it (or why none does)."""
+def goal_coverage(
+    assessment: Assessment,
+    initiatives: list[Initiative],
+    funding: list[FundingEntry] | None = None,
+) -> list[GoalCoverage]:
+    """Each stated goal and the initiatives whose reasons quote it, or why none does: a goal
+    that names a funding measure ("qualify for Transizione 5.0") is answered with its status
+    on the drafting date (`funding`: the measures offered and watched)."""
+    mentions = {r["id"]: r.get("mentions", []) for r in load_data("funding.yaml")["funding"]}
     out = []
     for goal in assessment.goals:
         quoted = f"«{quote(goal)}»"
         ids = [i.id for i in initiatives if i.why and quoted in i.why]
         reason = None if ids else phrase("goal_not_covered", assessment.language)
+        named = [f for f in funding or [] if any(m in goal.lower() for m in mentions[f.id])]
+        if not ids and named:
+            measure = named[0]
+            key = "goal_funding_closed" if measure.status == "closed" else "goal_funding_open"
+            detail = measure.intensity
+            reason = phrase(key, assessment.language, measure=measure.name, detail=detail)
         out.append(GoalCoverage(goal=goal, initiatives=ids, reason=reason))
     return out
 
@@ -100,7 +114,7 @@ def make_plan(
         ai_act=ai_act_milestones(language, as_of),
         class_duties=class_duties(language),
         worker_conditions=worker_conditions(initiatives, language, assessment),
-        goals=goal_coverage(assessment, initiatives),
+        goals=goal_coverage(assessment, initiatives, [*offered, *watched]),
         note_facts=list(dict.fromkeys(map(quote, notes))),
         budget=budget(initiatives),
         dma_targets=dma_targets(readiness, initiatives),
