@@ -64,6 +64,9 @@ def quantity(value: float, unit: str | None, language: Language | str) -> str:
     if value == 1:
         unit = str(labels().get("unit_singular", {}).get(unit, unit))
     space = "" if unit in ("", "%") or unit.startswith("/") else " "
+    if abs(value) >= 1000 and float(value).is_integer():  # 1.180 km / 1,180 km
+        grouped = f"{int(value):,}"
+        return f"{grouped.replace(',', '.') if language == 'it' else grouped}{space}{unit}"
     return f"{number(value, language)}{space}{unit}"
 
 

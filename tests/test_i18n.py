@@ -18,6 +18,8 @@ from dih_ai.i18n import money_range, quantity
         (11, "n", "it", "11"),  # a count: no unit
         (14, "n/mese", "it", "14/mese"),
         (3, None, "en", "3"),
+        (1180, "km", "it", "1.180 km"),
+        (1180, "km", "en", "1,180 km"),
     ],
 )
 def test_a_figure_with_its_unit(
