@@ -61,3 +61,18 @@ def test_no_translated_text_is_cut_at_a_comma() -> None:
     assert len(files) > 10
     cut = [c for f in files for c in _cut_texts(yaml.safe_load(f.read_text()), f.name)]
     assert cut == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Da rafforzare prima dell'AI", "da rafforzare prima dell'AI"),
+        ("A short AI course", "a short AI course"),
+        ("AI literacy first", "AI literacy first"),  # an acronym stays
+        ("ERP per ordini", "ERP per ordini"),
+    ],
+)
+def test_a_sentence_continued_after_a_colon(text: str, expected: str) -> None:
+    from dih_ai.writers.offline import lower_first
+
+    assert lower_first(text) == expected

@@ -28,6 +28,15 @@ PROMPT_VERSION = "offline-templates-v1"
 DEEP_DIVE_VERSION = "offline-deep-dive-v1"
 
 
+def lower_first(text: str) -> str:
+    """A sentence continued after a colon: "Da rafforzare…" -> "da rafforzare…" (an acronym
+    such as "ERP" or "AI" stays as written)."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].isupper() or (len(first) > 1 and not first[1].islower()):
+        return text
+    return text[0].lower() + text[1:]
+
+
 def quoted(titles: list[str]) -> list[str]:
     """Titles in «», so that a list of titles with commas and colons in them reads clearly."""
     return [f"«{title}»" for title in titles]
@@ -44,6 +53,7 @@ def _environment(folders: tuple[str, ...]) -> Environment:
         keep_trailing_newline=False,
     )
     environment.filters["quoted"] = quoted
+    environment.filters["lower_first"] = lower_first
     return environment
 
 
