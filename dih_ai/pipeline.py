@@ -181,7 +181,7 @@ def draft_roadmap(
     cited += [cid for i in written.initiatives for cid in i.citations]
     cases = workspace.corpus.cases
     citations = [
-        Citation(id=cid, title=cases[cid].title, path=cases[cid].path)
+        Citation(id=cid, title=cases[cid].title_in(assessment.language), path=cases[cid].path)
         for cid in dict.fromkeys(cited)
     ]
     return RoadmapDraft(

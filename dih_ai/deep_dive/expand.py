@@ -249,7 +249,10 @@ def deep_dive(
         ),
         plan=plan,
         sections=written.sections,
-        citations=[Citation(id=cid, title=cases[cid].title, path=cases[cid].path) for cid in cited],
+        citations=[
+            Citation(id=cid, title=cases[cid].title_in(data.language), path=cases[cid].path)
+            for cid in cited
+        ],
         usage=written.usage,
         warnings=warnings,
         notes_for_consultant=[restore_name(n, name) for n in written.notes_for_consultant],
