@@ -539,3 +539,15 @@ def test_a_closed_measure_the_company_asks_about_is_answered_where_it_asks() -> 
         "chiesta dall'azienda; chiuso: risorse esaurite"
     )
     assert all(f.id != "transizione_5_0" for f in plan.funding)
+
+
+def test_the_security_gap_the_notes_state_is_quoted_by_the_security_enabler() -> None:
+    plan = plan_of(
+        goals=["ridurre i fermi macchina"],
+        notes="Backup giornaliero su NAS in sede, nessuna copia fuori sede. Turni su tre linee.",
+        ready=False,
+        scores=45,
+    )
+    security = next(i for i in plan.initiatives if i.id == "gate-cybersecurity")
+    assert "nota del consulente: «Backup giornaliero su NAS in sede" in (security.why or "")
+    assert ".;" not in (security.why or "")

@@ -10,8 +10,15 @@ from dih_ai.assessment.models import Assessment
 from dih_ai.draft import KPI, Initiative
 from dih_ai.funding import FundingEntry
 from dih_ai.i18n import localised, number, phrase
-from dih_ai.matching import catalogue, has_factory, quote, triggered_foundations
+from dih_ai.matching import (
+    catalogue,
+    has_factory,
+    note_sentences,
+    quote,
+    triggered_foundations,
+)
 from dih_ai.plan.costs import funding_for, scaled_cost
+from dih_ai.text import mentions_any
 from dih_ai.vocab import Horizon
 
 DATA_ENABLERS = {"gate_data", "machine_data", "management_system"}
@@ -78,6 +85,12 @@ def _foundation_why(trigger: str, assessment: Assessment, overall: float) -> str
     return phrase("basic_band_reason", language, score=number(overall, language))
 
 
+def _security_note(assessment: Assessment) -> str | None:
+    """The first note sentence that states a security gap (no backup, shared passwords…)."""
+    words = catalogue()["enablers"]["cyber_essentials"]["triggers"]["notes"]
+    return next((s for s in note_sentences(assessment) if mentions_any(s, words)), None)
+
+
 def _foundations(assessment: Assessment, readiness: Readiness) -> dict[str, str]:
     """The foundations the company needs, with what triggers each."""
     basic = readiness.dma_band == "basic"
@@ -116,7 +129,13 @@ def enabler_initiatives(
             substitute = "cyber_essentials" if gate.id == "cybersecurity" else "management_system"
             titles[gate.id] = titles.get(substitute) or titles.get("machine_data", "")
             continue
-        gate_enabler = enabler(f"gate_{gate.id}", "0-6m", gate.reason, assessment, offered)
+        why = gate.reason
+        note = _security_note(assessment) if gate.id == "cybersecurity" else None
+        if note:  # the consultant's fact behind the score, quoted
+            quoted = f"«{quote(note)}»"
+            why = why.rstrip(".") + "; " + phrase("note_reason", assessment.language, quoted=quoted)
+            used_notes.append(note)
+        gate_enabler = enabler(f"gate_{gate.id}", "0-6m", why, assessment, offered)
         titles[gate.id] = gate_enabler.title
         out.append(gate_enabler)
     literacy = phrase("literacy_reason", assessment.language)
