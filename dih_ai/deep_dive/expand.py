@@ -233,8 +233,7 @@ def deep_dive(
         section.markdown = restore_name(section.markdown, name)
     plan = _finished_plan(data, written, name)
     used = {cid for s in written.sections for cid in s.citations}
-    cited = [s.study.id for s in data.sources if s.study.id in used]  # in source order
-    cases = workspace.corpus.cases
+    cited = [s.study for s in data.sources if s.study.id in used]  # in source order
     return DeepDive(
         company_id=draft.company_id,
         company_name=assessment.company.name if assessment else draft.company_name,
@@ -249,10 +248,7 @@ def deep_dive(
         ),
         plan=plan,
         sections=written.sections,
-        citations=[
-            Citation(id=cid, title=cases[cid].title_in(data.language), path=cases[cid].path)
-            for cid in cited
-        ],
+        citations=[Citation(id=c.id, title=c.title_in(data.language), path=c.path) for c in cited],
         usage=written.usage,
         warnings=warnings,
         notes_for_consultant=[restore_name(n, name) for n in written.notes_for_consultant],
