@@ -251,6 +251,8 @@ def test_deep_dive_bad_input_exits_2_with_one_line(
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and expected in lines[0], lines
         assert "Traceback" not in done.stderr
+    # rejected before any work: the index was never opened, let alone built
+    assert not (tmp_path / "unused-index").exists()
 
 
 def test_batch_writes_the_formats_asked(tmp_path: Path, examples: Path, index_dir: Path) -> None:

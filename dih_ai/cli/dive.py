@@ -97,7 +97,13 @@ def deep_dive_command(
       dih-ai deep-dive out/meccanica.json ai-literacy --assessment meccanica.yaml --lang en
     """
     from dih_ai.assessment.load import load_assessment
-    from dih_ai.deep_dive import check_same_company, deep_dive, find_initiative, load_draft
+    from dih_ai.deep_dive import (
+        check_language,
+        check_same_company,
+        deep_dive,
+        find_initiative,
+        load_draft,
+    )
     from dih_ai.estimate import Estimate, estimate_deep_dive
 
     check_out(fmt, out)
@@ -108,6 +114,7 @@ def deep_dive_command(
     assessment = load_assessment(assessment_path) if assessment_path else None
     if assessment is not None:
         check_same_company(draft, assessment, str(assessment_path))
+    check_language(draft, assessment, language_code(lang))  # before the index is opened
     settings = choice.settings()
     if dry_run and settings.resolved_backend() == "offline":
         typer.echo(Estimate().text())  # no index needed to say so

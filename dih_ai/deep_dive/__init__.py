@@ -22,7 +22,13 @@ from __future__ import annotations
 
 from dih_ai.deep_dive.cases import MAX_CASES, choose_cases
 from dih_ai.deep_dive.expand import deep_dive, prepare_deep_dive
-from dih_ai.deep_dive.load import MAX_DRAFT_BYTES, check_same_company, find_initiative, load_draft
+from dih_ai.deep_dive.load import (
+    MAX_DRAFT_BYTES,
+    check_language,
+    check_same_company,
+    find_initiative,
+    load_draft,
+)
 from dih_ai.deep_dive.playbook import GENERIC_BASELINE, make_deep_dive_plan, playbook_for
 from dih_ai.deep_dive_models import (
     DEEP_DIVE_SECTION_IDS,
@@ -61,6 +67,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "WrittenDeepDive",
+    "check_language",
     "check_same_company",
     "choose_cases",
     "deep_dive",

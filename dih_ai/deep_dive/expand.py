@@ -20,7 +20,7 @@ from dih_ai.deep_dive.consistency import (
     variant_systems,
     with_notes,
 )
-from dih_ai.deep_dive.load import check_same_company, find_initiative
+from dih_ai.deep_dive.load import check_language, check_same_company, find_initiative
 from dih_ai.deep_dive.playbook import make_deep_dive_plan, playbook_for
 from dih_ai.deep_dive_models import DeepDive, DeepDivePlan
 from dih_ai.draft import Citation, Initiative, RoadmapDraft, made_by
@@ -54,17 +54,8 @@ def _in_language(
     draft: RoadmapDraft, assessment: Assessment | None, language: Language
 ) -> RoadmapDraft:
     """The draft with its initiatives planned again in `language` (citations kept)."""
-    if assessment is None:
-        raise InputError(
-            [
-                Problem(
-                    "--lang",
-                    language,
-                    f"the draft is in '{draft.language}'; another language needs the "
-                    "draft's assessment (--assessment FILE)",
-                )
-            ]
-        )
+    check_language(draft, assessment, language)
+    assert assessment is not None  # checked above
     safe = Pseudonymiser(assessment.company).scrub_assessment(assessment)
     safe = safe.model_copy(update={"language": language})
     cited = {i.id: i.citations for i in draft.initiatives}

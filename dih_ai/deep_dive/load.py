@@ -12,6 +12,7 @@ from dih_ai.assessment.load import parse_json, problems_from_validation, read_te
 from dih_ai.assessment.models import Assessment
 from dih_ai.draft import Initiative, RoadmapDraft
 from dih_ai.errors import InputError, Problem
+from dih_ai.vocab import Language
 
 MAX_DRAFT_BYTES = 5_000_000
 
@@ -76,6 +77,24 @@ def check_same_company(
                     "company.id",
                     f"'{assessment.company.id}' is not the company of the draft "
                     f"('{draft.company_id}')",
+                )
+            ]
+        )
+
+
+def check_language(
+    draft: RoadmapDraft, assessment: Assessment | None, language: Language | None
+) -> None:
+    """An `InputError` when a deep dive in another language than the draft's lacks the
+    draft's assessment (the initiative is planned again from it)."""
+    if language and language != draft.language and assessment is None:
+        raise InputError(
+            [
+                Problem(
+                    "--lang",
+                    language,
+                    f"the draft is in '{draft.language}'; another language needs the "
+                    "draft's assessment (--assessment FILE)",
                 )
             ]
         )
