@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +32,28 @@ def run(
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli-index")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, workspace) -> Path:
+    """A copy of the session's index of the bundled corpus (built once per test session):
+    the commands read it as current, nothing is embedded again."""
+    folder = tmp_path_factory.mktemp("cli") / "index"
+    shutil.copytree(workspace.index.path, folder)
     done = run("index", "--index-dir", str(folder))
     assert done.returncode == 0, done.stderr
-    cases = len(list((ROOT / "corpus").glob("*.md")))
-    assert f"{cases} added" in done.stdout
+    assert "0 added, 0 updated" in done.stdout, done.stdout
     return folder
+
+
+def test_index_builds_then_finds_nothing_to_do(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for case in sorted((ROOT / "corpus").glob("*.md"))[:3]:
+        shutil.copy(case, corpus)
+    where = ["--corpus", str(corpus), "--index-dir", str(tmp_path / "index")]
+    first = run("index", *where)
+    assert first.returncode == 0, first.stderr
+    assert "3 added" in first.stdout
+    again = run("index", *where)
+    assert again.returncode == 0 and "0 added, 0 updated" in again.stdout, again.stdout
 
 
 def test_help_lists_the_commands() -> None:
