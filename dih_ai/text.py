@@ -55,3 +55,12 @@ def sentences(text: str) -> list[str]:
     """`text` split into sentences and lines (for quoting notes one fact at a time)."""
     parts = re.split(r"(?<=[.!?;])\s+|\n+", text)
     return [p.strip() for p in parts if p.strip()]
+
+
+def lower_first(text: str) -> str:
+    """A sentence continued after a colon: "Da rafforzare…" -> "da rafforzare…" (an acronym
+    such as "ERP" or "AI" stays as written)."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].isupper() or (len(first) > 1 and not first[1].islower()):
+        return text
+    return text[0].lower() + text[1:]

@@ -529,3 +529,13 @@ def test_a_micro_firm_is_told_how_to_cover_the_roles(draft, meccanica, workspace
     assert dive.section("resources").markdown.startswith(note.text)
     small = deep_dive(draft, "ai-literacy", workspace, writer=OfflineWriter(), assessment=meccanica)
     assert not any(n.kind == "micro_firm" for n in small.plan.notes)
+
+
+def test_a_kpi_value_the_draft_knows_is_given_to_confirm(draft, workspace) -> None:
+    """The data gate's quality score (2/5 in the assessment) opens its baseline row: what
+    the draft already knows, to confirm with the playbook's method."""
+    dive = deep_dive(draft, "gate-data", workspace, writer=OfflineWriter(), start=START)
+    quality = next(k for k in dive.plan.kpis if k.name.startswith("livello di qualità"))
+    assert quality.baseline.startswith("oggi 2/5; da confermare: misurare ")
+    unknown = next(k for k in dive.plan.kpis if k.name.startswith("processi con dati"))
+    assert unknown.baseline.startswith("Contare ")

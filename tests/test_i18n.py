@@ -73,6 +73,6 @@ def test_no_translated_text_is_cut_at_a_comma() -> None:
     ],
 )
 def test_a_sentence_continued_after_a_colon(text: str, expected: str) -> None:
-    from dih_ai.writers.offline import lower_first
+    from dih_ai.text import lower_first
 
     assert lower_first(text) == expected

@@ -24,9 +24,10 @@ from dih_ai.deep_dive_models import (
 from dih_ai.draft import Initiative, RoadmapDraft
 from dih_ai.errors import InputError, Problem
 from dih_ai.funding import status_on
-from dih_ai.i18n import localised
+from dih_ai.i18n import localised, phrase
 from dih_ai.knowledge import as_date
 from dih_ai.resources import load_data
+from dih_ai.text import lower_first
 from dih_ai.vocab import Language
 
 GENERIC_BASELINE = {  # for a KPI added to the draft by hand: the playbook has no method for it
@@ -139,16 +140,18 @@ def _milestones(phases: list[Phase], start: dt.date | None) -> list[Milestone]:
 
 
 def _kpis(initiative: Initiative, entry: dict[str, Any], language: Language) -> list[KPIPlan]:
-    """The initiative's KPIs with the playbook's baseline methods, in order."""
-    baselines = [localised(b, language) for b in entry["kpi_baselines"]]
-    return [
-        KPIPlan(
-            name=k.name,
-            baseline=baselines[n] if n < len(baselines) else localised(GENERIC_BASELINE, language),
-            target=k.target,
-        )
-        for n, k in enumerate(initiative.kpis)
-    ]
+    """The initiative's KPIs with the playbook's baseline methods, in order; a value the
+    draft already knows (from the notes, the assessment) comes first, to be confirmed."""
+    methods = [localised(b, language) for b in entry["kpi_baselines"]]
+    out = []
+    for n, k in enumerate(initiative.kpis):
+        method = methods[n] if n < len(methods) else localised(GENERIC_BASELINE, language)
+        if k.baseline:
+            method = phrase(
+                "dd_known_baseline", language, value=k.baseline, method=lower_first(method)
+            )
+        out.append(KPIPlan(name=k.name, baseline=method, target=k.target))
+    return out
 
 
 def _ai_act(initiative: Initiative, language: Language) -> AIActNote | None:

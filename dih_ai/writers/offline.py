@@ -19,6 +19,7 @@ from dih_ai.draft import Section
 from dih_ai.grounding import CASE_CITATION
 from dih_ai.i18n import t
 from dih_ai.resources import template_folders
+from dih_ai.text import lower_first
 from dih_ai.vocab import SECTION_IDS, Language
 from dih_ai.writers import DeepDiveInput, WriterInput, WrittenDeepDive, WrittenDraft
 from dih_ai.writers.deep_dive_context import deep_dive_context
@@ -26,15 +27,6 @@ from dih_ai.writers.draft_context import build_context
 
 PROMPT_VERSION = "offline-templates-v1"
 DEEP_DIVE_VERSION = "offline-deep-dive-v1"
-
-
-def lower_first(text: str) -> str:
-    """A sentence continued after a colon: "Da rafforzare…" -> "da rafforzare…" (an acronym
-    such as "ERP" or "AI" stays as written)."""
-    first = text.split(" ", 1)[0]
-    if not first[:1].isupper() or (len(first) > 1 and not first[1].islower()):
-        return text
-    return text[0].lower() + text[1:]
 
 
 def quoted(titles: list[str]) -> list[str]:
