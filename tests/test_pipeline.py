@@ -156,3 +156,32 @@ def test_offline_overhead_is_small_enough_to_batch(meccanica, workspace) -> None
     first = draft_roadmap(meccanica, workspace)
     second = draft_roadmap(meccanica, workspace)
     assert first.model_dump() == second.model_dump()  # deterministic
+
+
+def test_next_steps_follow_the_company_facts(meccanica, workspace) -> None:
+    """A call the plan uses that closes within 60 days, a wish to rank staff in the notes and
+    a missing cybersecurity assessment each add their step; a company with none gets none."""
+    import datetime as dt
+
+    plain = draft_roadmap(meccanica, workspace, writer=OfflineWriter())
+    steps = plain.section("next_steps").markdown
+    assert "Presentare entro" not in steps and "rappresentanze dei lavoratori" not in steps
+    assert "assessment di cybersicurezza" not in steps
+    notes = (meccanica.notes or "") + " Il titolare vorrebbe una classifica degli operatori."
+    facts = meccanica.model_copy(
+        update={
+            "notes": notes,
+            "cybersecurity": None,
+            "goals": [*meccanica.goals, "schedulazione della produzione più affidabile"],
+        }
+    )
+    steps = (
+        draft_roadmap(facts, workspace, writer=OfflineWriter(), as_of=dt.date(2027, 11, 15))
+        .section("next_steps")
+        .markdown
+    )
+    assert "Presentare entro il 31 dicembre 2027 la domanda per «Servizi EDIH" in steps
+    assert "«Il titolare vorrebbe una classifica degli operatori»" in steps
+    assert "Completare l'assessment di cybersicurezza, che manca" in steps
+    numbers = [line.split(".")[0] for line in steps.splitlines() if line[:1].isdigit()]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]

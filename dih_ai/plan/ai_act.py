@@ -41,6 +41,21 @@ def class_duties(language: str) -> dict[str, str]:
     return {k: localised(v, language) for k, v in duties.items()}
 
 
+def staff_note(assessment: Assessment) -> str | None:
+    """The first note sentence that asks to rank, reward or evaluate staff (a fact, not an
+    order), or None."""
+    data = load_data("ai_act.yaml")["worker_conditions"]
+    words = [w for ws in data["evaluation_words"].values() for w in ws]
+    return next(
+        (
+            s
+            for s in note_sentences(assessment)
+            if mentions_together(s, words) and not mentions_any(s, INSTRUCTION_WORDS)
+        ),
+        None,
+    )
+
+
 def worker_conditions(
     initiatives: list[Initiative], language: str, assessment: Assessment | None = None
 ) -> list[str]:
@@ -50,12 +65,9 @@ def worker_conditions(
     specs = catalogue()["use_cases"]
     if not any(i.use_case and specs[i.use_case].get("touches_staff") for i in initiatives):
         return []
-    data = load_data("ai_act.yaml")["worker_conditions"]
-    out = [str(x) for x in data["text"][language]]
-    words = [w for ws in data["evaluation_words"].values() for w in ws]
-    for sentence in note_sentences(assessment) if assessment else []:
-        if mentions_together(sentence, words) and not mentions_any(sentence, INSTRUCTION_WORDS):
-            note = f"«{quote(sentence)}»"
-            out.insert(0, phrase("worker_note", language, note=note, date=annex_iii_date(language)))
-            break
+    out = [str(x) for x in load_data("ai_act.yaml")["worker_conditions"]["text"][language]]
+    note = staff_note(assessment) if assessment else None
+    if note:
+        quoted = f"«{quote(note)}»"
+        out.insert(0, phrase("worker_note", language, note=quoted, date=annex_iii_date(language)))
     return out

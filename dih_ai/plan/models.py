@@ -66,6 +66,9 @@ class Plan(BaseModel):
     ai_act: list[AIActMilestone]
     class_duties: dict[str, str]
     worker_conditions: list[str] = Field(default_factory=list)
+    staff_note: str | None = Field(
+        default=None, description="a note sentence asking to rank, reward or evaluate staff"
+    )
     goals: list[GoalCoverage] = Field(default_factory=list)
     note_facts: list[str] = Field(default_factory=list, description="note sentences used")
     budget: list[BudgetRow] = Field(default_factory=list)

@@ -13,7 +13,7 @@ from dih_ai.funding import FundingEntry, measures_for
 from dih_ai.i18n import phrase
 from dih_ai.knowledge import drafting_date, knowledge_as_of
 from dih_ai.matching import GoalCoverage, quote
-from dih_ai.plan.ai_act import ai_act_milestones, class_duties, worker_conditions
+from dih_ai.plan.ai_act import ai_act_milestones, class_duties, staff_note, worker_conditions
 from dih_ai.plan.costs import budget
 from dih_ai.plan.enablers import enabler_initiatives
 from dih_ai.plan.horizons import HORIZONS, MATURE_BANDS
@@ -114,6 +114,7 @@ def make_plan(
         ai_act=ai_act_milestones(language, as_of),
         class_duties=class_duties(language),
         worker_conditions=worker_conditions(initiatives, language, assessment),
+        staff_note=staff_note(assessment) if worker_conditions(initiatives, language) else None,
         goals=goal_coverage(assessment, initiatives, [*offered, *watched]),
         note_facts=list(dict.fromkeys(map(quote, notes))),
         budget=budget(initiatives),

@@ -8,18 +8,13 @@ from typing import Any
 
 from dih_ai.analysis import label
 from dih_ai.draft import Initiative
-from dih_ai.i18n import date, money_range, number, t
+from dih_ai.i18n import date, money_range, number, phrase, t
+from dih_ai.matching import quote
 from dih_ai.resources import labels, load_data
+from dih_ai.text import lower_first
 from dih_ai.vocab import Language
 from dih_ai.writers import WriterInput, cited_initiatives, sources_by_use_case
-from dih_ai.writers.wording import (
-    band_label,
-    case_ref,
-    inline,
-    lower_first,
-    sector_words,
-    source_view,
-)
+from dih_ai.writers.wording import band_label, case_ref, inline, sector_words, source_view
 
 PERSONAL_DATA_USE_CASES = {"genai_customer_service", "recruiting_hr", "knowledge_assistant"}
 
@@ -303,7 +298,7 @@ def _compliance_context(data: WriterInput, initiatives: list[Initiative]) -> dic
         "knowledge_as_of": date(plan.knowledge_as_of or plan.as_of, language),
         "assessment_date": date(plan.assessment_date, language),
         "milestones": _milestones(data, initiatives),
-        "worker_conditions": plan.worker_conditions,
+        "worker_conditions": [inline(w) for w in plan.worker_conditions],
         "staff_uses": staff_uses,
         "personal_uses": [
             i.title
@@ -331,6 +326,27 @@ def _cases_context(data: WriterInput) -> dict[str, Any]:
     }
 
 
+def _company_steps(data: WriterInput, initiatives: list[Initiative]) -> list[str]:
+    """Next steps this company's facts call for: a funding call to apply for before it
+    closes, staff data to agree on first, an assessment still missing."""
+    language = data.language
+    plan = data.plan
+    steps = []
+    for f in plan.funding:
+        used = [f"«{i.title}»" for i in initiatives if f.id in i.funding]
+        if f.closing_soon and f.valid_to and used:
+            when = date(f.valid_to, language)
+            steps.append(
+                phrase("step_apply", language, measure=f.name, date=when, uses=", ".join(used))
+            )
+    if plan.staff_note and plan.worker_conditions:
+        note = f"«{inline(quote(plan.staff_note))}»"
+        steps.append(phrase("step_staff_data", language, note=note))
+    if not data.cyber:
+        steps.append(phrase("step_cyber_assessment", language))
+    return steps
+
+
 def build_context(data: WriterInput) -> dict[str, Any]:
     """The template context: every figure the templates show, computed here."""
     initiatives = cited_initiatives(data)
@@ -340,6 +356,7 @@ def build_context(data: WriterInput) -> dict[str, Any]:
         **_roadmap_context(data, initiatives),
         **_compliance_context(data, initiatives),
         "funding": _funding_view(data, initiatives),
+        "company_steps": _company_steps(data, initiatives),
         **_cases_context(data),
         "_initiatives": initiatives,
     }

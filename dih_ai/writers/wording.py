@@ -51,14 +51,6 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def lower_first(text: str) -> str:
-    """A sentence continued after a colon: "Raccogliere ..." -> "raccogliere ..." (an acronym
-    such as "AI" or "ERP" stays as it is)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def sector_words(sector: str, subsector: str | None, language: Language) -> str:
     """The subsector's label, or the sector's when the subsector slug has none (a free slug
     is not shown: it would put English words in an Italian draft)."""
