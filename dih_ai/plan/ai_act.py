@@ -57,16 +57,15 @@ def staff_note(assessment: Assessment) -> str | None:
 
 
 def worker_conditions(
-    initiatives: list[Initiative], language: str, assessment: Assessment | None = None
+    initiatives: list[Initiative], language: str, note: str | None = None
 ) -> list[str]:
     """The conditions for AI that processes workers' data, when an initiative does; first,
-    where the consultant's notes ask to rank, reward or evaluate staff, that wish quoted
-    with what it takes."""
+    where the consultant's notes ask to rank, reward or evaluate staff (`note`, see
+    `staff_note`), that wish quoted with what it takes."""
     specs = catalogue()["use_cases"]
     if not any(i.use_case and specs[i.use_case].get("touches_staff") for i in initiatives):
         return []
     out = [str(x) for x in load_data("ai_act.yaml")["worker_conditions"]["text"][language]]
-    note = staff_note(assessment) if assessment else None
     if note:
         quoted = f"«{quote(note)}»"
         out.insert(0, phrase("worker_note", language, note=quoted, date=annex_iii_date(language)))

@@ -84,14 +84,16 @@ def _from_notes(kpi: KPI, entry: dict[str, Any], assessment: Assessment, languag
             update={"baseline": phrase("kpi_today_from_notes", language, value=today_text)}
         )
     unit = _kpi_unit(kpi.name)
-    readers = {"%": percent_in_notes, "ore/mese": hours_a_month_in_notes}
-    readers["hours/month"] = hours_a_month_in_notes
+    readers = {
+        "%": percent_in_notes,
+        "ore/mese": hours_a_month_in_notes,
+        "hours/month": hours_a_month_in_notes,
+    }
     today = readers[unit](entry["today"], assessment) if unit in readers else None
     if today is None:
         return kpi
     target = _from_today(today, _relative(today, entry["change"]), kpi.target, language, unit)
-    space = "" if unit == "%" else " "
-    value = f"{number(today, language)}{space}{unit}"
+    value = quantity(today, unit, language)
     return kpi.model_copy(
         update={"target": target, "baseline": phrase("kpi_today_from_notes", language, value=value)}
     )

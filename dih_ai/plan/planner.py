@@ -98,6 +98,8 @@ def make_plan(
     )
     stage = assessment.dma.stage
     notes = [*used_notes, *note_uses, *sensor_notes(assessment)]
+    wish = staff_note(assessment)
+    conditions = worker_conditions(initiatives, language, wish)
     return Plan(
         company_id=assessment.company.id,
         language=language,
@@ -113,8 +115,8 @@ def make_plan(
         funding_watch=watched,
         ai_act=ai_act_milestones(language, as_of),
         class_duties=class_duties(language),
-        worker_conditions=worker_conditions(initiatives, language, assessment),
-        staff_note=staff_note(assessment) if worker_conditions(initiatives, language) else None,
+        worker_conditions=conditions,
+        staff_note=wish if conditions else None,
         goals=goal_coverage(assessment, initiatives, [*offered, *watched]),
         note_facts=list(dict.fromkeys(map(quote, notes))),
         budget=budget(initiatives),
